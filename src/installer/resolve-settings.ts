@@ -1,0 +1,250 @@
+import { resolveCredentials, type Credentials, type ResolvedCredentials } from './credentials.js';
+import type { LaravelProject } from './detect-project.js';
+import { isValidHost, parsePort, type CheckedOptions, type ServiceKind } from './install-options.js';
+import type { InstallPrompts } from './install-prompts.js';
+
+export type Connection = 'reverb' | 'pusher';
+
+export interface PublicAddress {
+  scheme: 'http' | 'https';
+  host: string;
+  port: number;
+}
+
+/** Everything the plan needs, decided once: from flags, prompts, and what the project already has. */
+export interface InstallSettings {
+  connection: Connection;
+  /** REVERB or PUSHER: the prefix of the Laravel env keys of that connection. */
+  envPrefix: 'REVERB' | 'PUSHER';
+  /** Write BROADCAST_CONNECTION even though it holds another driver (log/null are always replaced). */
+  switchConnection: boolean;
+  credentials: ResolvedCredentials;
+  /** Where the sidecar listens (PUSHER_SIDECAR_HOST/PORT). */
+  sidecar: { host: string; port: number };
+  /** Where PHP posts events: the sidecar's address, with a wildcard bind turned into loopback. */
+  phpTarget: { host: string; port: number };
+  /** What the browser connects to: the site through Caddy. */
+  publicAddress: PublicAddress;
+  /** Origin of APP_URL, used for the server-auth URLs and the origin allow-list. */
+  appOrigin: string;
+  /** Set only when the WebSocket host differs from the page host (the sidecar's default compares them). */
+  allowedOrigins: string | null;
+  clientEvents: boolean;
+  serverAuth: boolean;
+  authUrl: string;
+  userAuthUrl: string;
+  service: ServiceKind;
+  installDeps: boolean;
+  force: boolean;
+  dryRun: boolean;
+  interactive: boolean;
+}
+
+export const SIDECAR_DEFAULTS = { host: '127.0.0.1', port: 6001 } as const;
+
+const isReference = (value: string | undefined) => value !== undefined && value.includes('${');
+const truthy = (value: string | undefined) => value !== undefined && /^(true|1|yes|on)$/i.test(value);
+
+function parseAppUrl(raw: string | undefined): URL | null {
+  if (!raw) return null;
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    // APP_URL is user input; a malformed one simply gives no defaults.
+    return null;
+  }
+}
+
+/** Reverb unless the app already runs Pusher, or its config only knows the pusher connection (Laravel 10). */
+export function chooseConnection(project: LaravelProject): Connection {
+  const current = project.env[project.broadcastKey];
+  if (current === 'reverb' || project.env.REVERB_APP_KEY) return 'reverb';
+  if (current === 'pusher' || project.env.PUSHER_APP_KEY) return 'pusher';
+  const config = project.files.read('config/broadcasting.php');
+  if (config && /['"]pusher['"]\s*=>/.test(config) && !/['"]reverb['"]\s*=>/.test(config)) return 'pusher';
+  return 'reverb';
+}
+
+function defaultPublicAddress(project: LaravelProject, prefix: string, appUrl: URL | null): PublicAddress {
+  const env = project.env;
+  const host = env[`VITE_${prefix}_HOST`];
+  const port = env[`VITE_${prefix}_PORT`];
+  const scheme = env[`VITE_${prefix}_SCHEME`];
+  // A previous run wrote literal values; Laravel's own stubs write "${REVERB_HOST}" references,
+  // which point at the internal address and are exactly what we are here to fix.
+  if (host && !isReference(host) && isValidHost(host) && port && parsePort(port) && (scheme === 'http' || scheme === 'https')) {
+    return { scheme, host, port: parsePort(port)! };
+  }
+  if (appUrl) {
+    const scheme = appUrl.protocol === 'https:' ? 'https' : 'http';
+    return { scheme, host: appUrl.hostname, port: appUrl.port ? Number(appUrl.port) : scheme === 'https' ? 443 : 80 };
+  }
+  return { scheme: 'http', host: 'localhost', port: 80 };
+}
+
+export function formatPublicUrl(address: PublicAddress): string {
+  const defaultPort = address.scheme === 'https' ? 443 : 80;
+  return `${address.scheme}://${address.host}${address.port === defaultPort ? '' : `:${address.port}`}`;
+}
+
+export function parsePublicUrl(raw: string): PublicAddress | string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    // Reported to the prompt as a validation message.
+    return 'Enter a URL like https://example.com';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'Use http:// or https://';
+  if (url.pathname !== '/' || url.search || url.hash) return 'Enter only scheme, host and optional port';
+  const scheme = url.protocol === 'https:' ? 'https' : 'http';
+  return { scheme, host: url.hostname, port: url.port ? Number(url.port) : scheme === 'https' ? 443 : 80 };
+}
+
+export function parseHostPort(raw: string): { host: string; port: number } | string {
+  const match = /^\s*(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d+)\s*$/.exec(raw);
+  if (!match) return 'Enter host:port, e.g. 127.0.0.1:6001';
+  const port = parsePort(match[2]!);
+  return port === null ? 'The port must be between 1 and 65535' : { host: match[1]!, port };
+}
+
+function existingServiceKind(project: LaravelProject): ServiceKind {
+  if (project.files.exists('pusher-sidecar.service')) return 'systemd';
+  if (project.files.exists('pusher-sidecar.supervisor.conf')) return 'supervisor';
+  return 'none';
+}
+
+export interface ResolveContext {
+  project: LaravelProject;
+  options: CheckedOptions;
+  prompts: InstallPrompts;
+  interactive: boolean;
+  warnings: string[];
+  generateCredentials?: () => Credentials;
+}
+
+/**
+ * Turns flags, answers and the project's current state into settings. Every default comes from
+ * what is already there, so running the installer again with no flags reproduces the same files.
+ * All questions are asked here, before anything is written.
+ */
+export async function resolveSettings(ctx: ResolveContext): Promise<InstallSettings> {
+  const { project, options, prompts, interactive, warnings } = ctx;
+  const env = project.env;
+  const connection = chooseConnection(project);
+  const prefix = connection === 'reverb' ? 'REVERB' : 'PUSHER';
+  const appUrl = parseAppUrl(env.APP_URL);
+
+  // Public address (the browser side).
+  let publicAddress = defaultPublicAddress(project, prefix, appUrl);
+  const anyPublicFlag = options.publicHost !== undefined || options.publicPort !== undefined || options.scheme !== undefined;
+  if (anyPublicFlag) {
+    const scheme = options.scheme ?? publicAddress.scheme;
+    const schemeChanged = options.scheme !== undefined && options.scheme !== publicAddress.scheme;
+    publicAddress = {
+      scheme,
+      host: options.publicHost ?? publicAddress.host,
+      port: options.publicPort ?? (schemeChanged ? (scheme === 'https' ? 443 : 80) : publicAddress.port),
+    };
+  } else if (interactive) {
+    const answer = await prompts.input({
+      message: 'Public URL browsers connect to (the site, through Caddy)',
+      default: formatPublicUrl(publicAddress),
+      validate: (value) => (typeof parsePublicUrl(value) === 'string' ? (parsePublicUrl(value) as string) : true),
+    });
+    const parsed = parsePublicUrl(answer);
+    if (typeof parsed !== 'string') publicAddress = parsed;
+  }
+
+  // The sidecar's own address (the PHP side).
+  const existingPort = env.PUSHER_SIDECAR_PORT ? parsePort(env.PUSHER_SIDECAR_PORT) : null;
+  let sidecar: { host: string; port: number } = {
+    host: env.PUSHER_SIDECAR_HOST && isValidHost(env.PUSHER_SIDECAR_HOST) ? env.PUSHER_SIDECAR_HOST : SIDECAR_DEFAULTS.host,
+    port: existingPort ?? SIDECAR_DEFAULTS.port,
+  };
+  if (options.host !== undefined || options.port !== undefined) {
+    sidecar = { host: options.host ?? sidecar.host, port: options.port ?? sidecar.port };
+  } else if (interactive) {
+    const answer = await prompts.input({
+      message: 'Sidecar address (it listens here and Laravel publishes here)',
+      default: `${sidecar.host}:${sidecar.port}`,
+      validate: (value) => (typeof parseHostPort(value) === 'string' ? (parseHostPort(value) as string) : true),
+    });
+    const parsed = parseHostPort(answer);
+    if (typeof parsed !== 'string') sidecar = parsed;
+  }
+  const phpHost = sidecar.host === '0.0.0.0' || sidecar.host === '::' || sidecar.host === '[::]' ? '127.0.0.1' : sidecar.host;
+
+  const ask = async (flag: boolean | undefined, fallback: boolean, message: string) =>
+    flag ?? (interactive ? prompts.confirm({ message, default: fallback }) : fallback);
+
+  const clientEvents = await ask(
+    options.clientEvents,
+    truthy(env.PUSHER_SIDECAR_ENABLE_CLIENT_MESSAGES),
+    'Allow client events (Echo whisper) on private and presence channels?',
+  );
+  const serverAuth = await ask(
+    options.serverAuth,
+    Boolean(env.PUSHER_SIDECAR_AUTH_URL),
+    'Let the sidecar authorize private channels with Laravel (saves the browser a request per channel)?',
+  );
+
+  const service = options.service ?? (interactive
+    ? await prompts.select<ServiceKind>({
+      message: 'Write a service file to keep the sidecar running?',
+      choices: [
+        { name: 'No, I run it myself', value: 'none' },
+        { name: 'systemd unit', value: 'systemd' },
+        { name: 'Supervisor program', value: 'supervisor' },
+      ],
+      default: existingServiceKind(project),
+    })
+    : existingServiceKind(project));
+
+  // BROADCAST_CONNECTION: log / null / empty are Laravel's placeholders and always replaced (Pogo's
+  // installer keeps them, so broadcasting silently goes nowhere). A real other driver is only
+  // replaced when the user says so.
+  const current = env[project.broadcastKey];
+  let switchConnection = true;
+  if (current && current !== 'log' && current !== 'null' && current !== connection) {
+    switchConnection = options.force || (interactive && await prompts.confirm({
+      message: `${project.broadcastKey} is "${current}". Switch it to "${connection}"?`,
+      default: true,
+    }));
+    if (!switchConnection) warnings.push(`${project.broadcastKey} stays "${current}"; set it to "${connection}" (or rerun with --force) to broadcast through the sidecar.`);
+  }
+
+  const existing: Partial<Credentials> = { id: env[`${prefix}_APP_ID`], key: env[`${prefix}_APP_KEY`], secret: env[`${prefix}_APP_SECRET`] };
+  const credentials = resolveCredentials({ id: options.appId, key: options.appKey, secret: options.appSecret }, existing, ctx.generateCredentials);
+
+  const appOrigin = appUrl ? appUrl.origin : formatPublicUrl(publicAddress);
+  const authUrl = options.authUrl ?? (env.PUSHER_SIDECAR_AUTH_URL || `${appOrigin}/broadcasting/auth`);
+  const userAuthUrl = env.PUSHER_SIDECAR_USER_AUTH_URL || authUrl.replace(/\/broadcasting\/auth$/, '/broadcasting/user-auth');
+
+  let installDeps = options.deps && !options.dryRun;
+  if (installDeps && interactive && !options.yes) {
+    installDeps = await prompts.confirm({ message: 'Install the PHP and JavaScript packages now (composer, npm)?', default: true });
+  }
+
+  return {
+    connection,
+    envPrefix: prefix,
+    switchConnection,
+    credentials,
+    sidecar,
+    phpTarget: { host: phpHost, port: sidecar.port },
+    publicAddress,
+    appOrigin,
+    allowedOrigins: appUrl && appUrl.hostname !== publicAddress.host ? appUrl.origin : null,
+    clientEvents,
+    serverAuth,
+    authUrl,
+    userAuthUrl,
+    service,
+    installDeps,
+    force: options.force,
+    dryRun: options.dryRun,
+    interactive,
+  };
+}

@@ -1,0 +1,140 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Builds a Laravel project tree in a temp dir, as `laravel new` leaves it for that major (stock
+ * skeleton files from test/fixtures/laravel), with the chosen front end:
+ * - `plain`: the skeleton's bootstrap.js + app.js (axios on window);
+ * - `react` / `vue`: Breeze (JSX / JS with bootstrap.js and axios) on 10 and 11, the TypeScript
+ *   starter kits (app.tsx / app.ts, no axios) on 12;
+ * - `none`: no package.json at all (an API-only app).
+ */
+
+export type FixtureVersion = 10 | 11 | 12;
+export type FixtureFrontEnd = 'plain' | 'react' | 'vue' | 'none';
+
+export interface FixtureOptions {
+  version: FixtureVersion;
+  frontEnd?: FixtureFrontEnd;
+  /** Transform the .env text (a copy of .env.example with an APP_KEY). */
+  env?: (text: string) => string;
+  /** Write no .env at all. */
+  withoutEnv?: boolean;
+}
+
+export interface LaravelFixture {
+  root: string;
+  read(path: string): string;
+  exists(path: string): boolean;
+  write(path: string, text: string): void;
+  /** Every file of the tree, path → text, for "nothing changed" assertions. */
+  snapshot(): Map<string, string>;
+  cleanup(): void;
+}
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/laravel/', import.meta.url));
+const fixture = (path: string) => readFileSync(join(FIXTURES, path), 'utf8');
+
+export const APP_KEY = 'base64:c2lkZWNhci10ZXN0LWtleS0zMi1ieXRlcy1sb25nISE=';
+
+function frontEndFiles(version: FixtureVersion, frontEnd: FixtureFrontEnd, v: string): Record<string, string> {
+  switch (frontEnd) {
+    case 'none':
+      return {};
+    case 'plain':
+      return {
+        'package.json': fixture(`${v}/package.json`),
+        'resources/js/app.js': "import './bootstrap';\n",
+        'resources/js/bootstrap.js': fixture(`${v}/bootstrap.js`),
+        'resources/css/app.css': '',
+      };
+    case 'react':
+      return version === 12
+        ? {
+          'package.json': fixture('front/kit-react-package.json'),
+          'tsconfig.json': fixture('front/kit-tsconfig.json'),
+          'resources/js/app.tsx': fixture('front/kit-app.tsx.fixture'),
+          'resources/css/app.css': '',
+        }
+        : {
+          'package.json': fixture('front/breeze-react-package.json'),
+          'resources/js/app.jsx': fixture('front/breeze-app.jsx'),
+          'resources/js/bootstrap.js': fixture(`${v}/bootstrap.js`),
+          'resources/css/app.css': '',
+        };
+    case 'vue':
+      return version === 12
+        ? {
+          'package.json': fixture('front/kit-vue-package.json'),
+          'tsconfig.json': fixture('front/kit-tsconfig.json'),
+          'resources/js/app.ts': fixture('front/kit-app.ts.fixture'),
+          'resources/css/app.css': '',
+        }
+        : {
+          'package.json': fixture('front/breeze-vue-package.json'),
+          'resources/js/app.js': fixture('front/breeze-app.js'),
+          'resources/js/bootstrap.js': fixture(`${v}/bootstrap.js`),
+          'resources/css/app.css': '',
+        };
+  }
+}
+
+export function laravelFiles(options: FixtureOptions): Record<string, string> {
+  const { version } = options;
+  const v = `l${version}`;
+  const envExample = fixture(`${v}/env.example`);
+  const files: Record<string, string> = {
+    artisan: fixture('common/artisan'),
+    'composer.json': fixture(`${v}/composer.json`),
+    '.env.example': envExample,
+    'routes/web.php': fixture('common/web.php'),
+    'routes/console.php': fixture('common/console.php'),
+    'bootstrap/app.php': fixture(`${v}/bootstrap-app.php`),
+    ...frontEndFiles(version, options.frontEnd ?? 'plain', v),
+  };
+  if (!options.withoutEnv) {
+    const env = envExample.replace(/^APP_KEY=$/m, `APP_KEY=${APP_KEY}`);
+    files['.env'] = options.env ? options.env(env) : env;
+  }
+  if (version === 10) {
+    Object.assign(files, {
+      'config/app.php': fixture('l10/config-app.php'),
+      'config/broadcasting.php': fixture('l10/config-broadcasting.php'),
+      'app/Providers/BroadcastServiceProvider.php': fixture('l10/BroadcastServiceProvider.php'),
+      'routes/channels.php': fixture('l10/channels.php'),
+    });
+  } else {
+    files['bootstrap/providers.php'] = "<?php\n\nreturn [\n    App\\Providers\\AppServiceProvider::class,\n];\n";
+  }
+  return files;
+}
+
+function listFiles(root: string, dir = ''): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const rel = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...listFiles(root, rel));
+    else out.push(rel);
+  }
+  return out.sort();
+}
+
+export function createLaravelFixture(options: FixtureOptions): LaravelFixture {
+  const root = mkdtempSync(join(tmpdir(), `pusher-sidecar-l${options.version}-`));
+  const write = (path: string, text: string) => {
+    const full = join(root, path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, text);
+  };
+  for (const [path, text] of Object.entries(laravelFiles(options))) write(path, text);
+  return {
+    root,
+    read: (path) => readFileSync(join(root, path), 'utf8'),
+    exists: (path) => existsSync(join(root, path)),
+    write,
+    snapshot: () => new Map(listFiles(root).map((path) => [path, readFileSync(join(root, path), 'utf8')])),
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
