@@ -53,17 +53,23 @@ export function detectFrontEnd(files: ProjectFiles): FrontEndInfo {
   }
   const packageManager = packageManagerOf(files);
 
-  // An existing window.Echo file wins: the app's own code already talks to window.Echo.
+  // An existing echo file decides: one that sets window.Echo means the app's code talks to
+  // window.Echo; one that calls configureEcho (ours, from an earlier run) means the hooks.
   const existingEcho = first(files, ['resources/js/echo.ts', 'resources/js/echo.js']);
-  const framework = packages.has('vue') ? 'vue' : packages.has('react') ? 'react' : null;
+  const echoText = existingEcho ? files.read(existingEcho) ?? '' : '';
+  const configured = /from\s+['"]@laravel\/echo-(react|vue)['"]/.exec(echoText)?.[1] as 'react' | 'vue' | undefined;
+  const framework = existingEcho
+    ? configured ?? null
+    : packages.has('vue') ? 'vue' : packages.has('react') ? 'react' : null;
 
-  if (framework && !existingEcho) {
+  if (framework) {
     const candidates = framework === 'vue'
       ? ['resources/js/app.ts', 'resources/js/app.js']
       : ['resources/js/app.tsx', 'resources/js/app.jsx', 'resources/js/app.ts', 'resources/js/app.js'];
     const entry = first(files, candidates);
     if (entry) {
-      return { frontEnd: { kind: framework, entry, echoFile: echoFileFor(entry), typescript: /\.tsx?$/.test(entry) }, packageManager, packages, warnings };
+      const echoFile = existingEcho ?? echoFileFor(entry);
+      return { frontEnd: { kind: framework, entry, echoFile, typescript: echoFile.endsWith('.ts') }, packageManager, packages, warnings };
     }
     return { frontEnd: { kind: 'none', reason: `no ${candidates.join(' / ')}` }, packageManager, packages, warnings };
   }

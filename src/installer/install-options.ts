@@ -46,6 +46,7 @@ export type CheckOptionsResult = { ok: true; options: CheckedOptions } | { ok: f
 const HOST = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)$/;
 /** The key travels in the WebSocket path (/app/{key}) and the id in API paths (/apps/{id}). */
 const PATH_SAFE = /^[A-Za-z0-9._-]+$/;
+const SECRET_SAFE = /^[A-Za-z0-9._~+/=-]+$/;
 
 export function parsePort(raw: string | number): number | null {
   const n = typeof raw === 'number' ? raw : /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
@@ -82,9 +83,11 @@ export function checkInstallOptions(raw: InstallOptions): CheckOptionsResult {
     else errors.push(`${flag}: use letters, digits, dot, dash or underscore only (it appears in URLs)`);
   }
   if (raw.appSecret !== undefined) {
-    // The value is a secret: never echo it back.
-    if (raw.appSecret !== '' && !/[\r\n]/.test(raw.appSecret)) out.appSecret = raw.appSecret;
-    else errors.push('--app-secret: must be a non-empty single line');
+    // Never echo the value back. Quotes, backslashes and $ are refused because PHP's dotenv
+    // unescapes and interpolates them in quoted values while Node's does not, so Laravel and the
+    // sidecar would sign with different secrets.
+    if (SECRET_SAFE.test(raw.appSecret)) out.appSecret = raw.appSecret;
+    else errors.push('--app-secret: use letters, digits and . _ ~ + / = - only (it must read the same in PHP and Node)');
   }
   if (raw.authUrl !== undefined) {
     if (/^https?:\/\/[^/\s]+/.test(raw.authUrl)) out.authUrl = raw.authUrl;

@@ -29,6 +29,7 @@ export interface LaravelFixture {
   read(path: string): string;
   exists(path: string): boolean;
   write(path: string, text: string): void;
+  remove(path: string): void;
   /** Every file of the tree, path → text, for "nothing changed" assertions. */
   snapshot(): Map<string, string>;
   cleanup(): void;
@@ -134,6 +135,7 @@ export function createLaravelFixture(options: FixtureOptions): LaravelFixture {
     read: (path) => readFileSync(join(root, path), 'utf8'),
     exists: (path) => existsSync(join(root, path)),
     write,
+    remove: (path) => rmSync(join(root, path)),
     snapshot: () => new Map(listFiles(root).map((path) => [path, readFileSync(join(root, path), 'utf8')])),
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
