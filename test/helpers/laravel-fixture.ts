@@ -22,6 +22,11 @@ export interface FixtureOptions {
   env?: (text: string) => string;
   /** Write no .env at all. */
   withoutEnv?: boolean;
+  /**
+   * 11/12 only: the app already ran `php artisan install:broadcasting` with Reverb (plus
+   * `reverb:install`) or with Pusher Channels, and has the files those commands write.
+   */
+  priorSetup?: 'reverb' | 'pusher';
 }
 
 export interface LaravelFixture {
@@ -82,6 +87,74 @@ function frontEndFiles(version: FixtureVersion, frontEnd: FixtureFrontEnd, v: st
   }
 }
 
+/** What Laravel's installers leave behind (reference Part B1/B2), on top of the stock tree. */
+function applyPriorSetup(files: Record<string, string>, setup: 'reverb' | 'pusher', frontEnd: FixtureFrontEnd): void {
+  const env = (text: string, example: boolean) => {
+    const withConnection = text.replace('BROADCAST_CONNECTION=log', `BROADCAST_CONNECTION=${setup}`);
+    if (setup === 'reverb') {
+      return withConnection.replace(/\n$/, '') + '\n' + [
+        '',
+        `REVERB_APP_ID=${example ? '' : '618223'}`,
+        `REVERB_APP_KEY=${example ? '' : 'vxk2tm0wqf6eg0f6jzmw'}`,
+        `REVERB_APP_SECRET=${example ? '' : 'zioq3to9xrytlnlg7sj6'}`,
+        'REVERB_HOST="localhost"',
+        'REVERB_PORT=8080',
+        'REVERB_SCHEME=http',
+        '',
+        'VITE_REVERB_APP_KEY="${REVERB_APP_KEY}"',
+        'VITE_REVERB_HOST="${REVERB_HOST}"',
+        'VITE_REVERB_PORT="${REVERB_PORT}"',
+        'VITE_REVERB_SCHEME="${REVERB_SCHEME}"',
+        '',
+      ].join('\n');
+    }
+    return withConnection.replace('VITE_APP_NAME="${APP_NAME}"\n', [
+      'VITE_APP_NAME="${APP_NAME}"',
+      'VITE_PUSHER_APP_KEY="${PUSHER_APP_KEY}"',
+      'VITE_PUSHER_APP_CLUSTER="${PUSHER_APP_CLUSTER}"',
+      'VITE_PUSHER_HOST="${PUSHER_HOST}"',
+      'VITE_PUSHER_PORT="${PUSHER_PORT}"',
+      'VITE_PUSHER_SCHEME="${PUSHER_SCHEME}"',
+      '',
+      `PUSHER_APP_ID=${example ? '' : '1789012'}`,
+      `PUSHER_APP_KEY=${example ? '' : 'a1b2c3d4e5f6a7b8c9d0'}`,
+      `PUSHER_APP_SECRET=${example ? '' : 'f0e9d8c7b6a5f4e3d2c1'}`,
+      'PUSHER_APP_CLUSTER=eu',
+      'PUSHER_PORT=443',
+      'PUSHER_SCHEME=https',
+      '',
+    ].join('\n'));
+  };
+  if (files['.env']) files['.env'] = env(files['.env'], false);
+  files['.env.example'] = env(files['.env.example']!, true);
+  files['config/broadcasting.php'] = fixture('l11/config-broadcasting.php');
+  files['routes/channels.php'] = fixture('l11/channels.php');
+  files['bootstrap/app.php'] = files['bootstrap/app.php']!.replace(
+    "        commands: __DIR__.'/../routes/console.php',\n",
+    "        commands: __DIR__.'/../routes/console.php',\n        channels: __DIR__.'/../routes/channels.php',\n",
+  );
+  const composer = JSON.parse(files['composer.json']!) as { require: Record<string, string> };
+  composer.require[setup === 'reverb' ? 'laravel/reverb' : 'pusher/pusher-php-server'] = setup === 'reverb' ? '^1.0' : '^7.2';
+  files['composer.json'] = JSON.stringify(composer, null, 4) + '\n';
+  if (frontEnd === 'none') return;
+  const pkg = JSON.parse(files['package.json']!) as { devDependencies: Record<string, string> };
+  pkg.devDependencies = { ...pkg.devDependencies, 'laravel-echo': '^2.0.0', 'pusher-js': '^8.4.0' };
+  if (frontEnd === 'plain') {
+    files['package.json'] = JSON.stringify(pkg, null, 4) + '\n';
+    files['resources/js/echo.js'] = fixture(`laravel-echo-${setup}.js`);
+    files['resources/js/bootstrap.js'] = `${files['resources/js/bootstrap.js']!.trim()}\n\n${fixture('laravel-echo-import.js')}`;
+  } else {
+    const framework = frontEnd === 'react' ? '@laravel/echo-react' : '@laravel/echo-vue';
+    pkg.devDependencies[framework] = '^2.0.0';
+    files['package.json'] = JSON.stringify(pkg, null, 4) + '\n';
+    const entry = Object.keys(files).find((p) => /^resources\/js\/app\.(tsx|ts|jsx|js)$/.test(p))!;
+    const lines = files[entry]!.split('\n');
+    const last = lines.map((l) => /^import .+;$/.test(l)).lastIndexOf(true);
+    lines.splice(last + 1, 0, '', `import { configureEcho } from '${framework}';`, '', 'configureEcho({', `    broadcaster: '${setup}',`, '});');
+    files[entry] = lines.join('\n');
+  }
+}
+
 export function laravelFiles(options: FixtureOptions): Record<string, string> {
   const { version } = options;
   const v = `l${version}`;
@@ -108,6 +181,10 @@ export function laravelFiles(options: FixtureOptions): Record<string, string> {
     });
   } else {
     files['bootstrap/providers.php'] = "<?php\n\nreturn [\n    App\\Providers\\AppServiceProvider::class,\n];\n";
+  }
+  if (options.priorSetup) {
+    if (version === 10) throw new Error('priorSetup models Laravel 11+ installers');
+    applyPriorSetup(files, options.priorSetup, options.frontEnd ?? 'plain');
   }
   return files;
 }

@@ -123,7 +123,7 @@ describe.each(cases)('Laravel $version, $frontEnd front end, --yes', ({ version,
     await expect(after.get('pusher-sidecar.caddy')).toMatchFileSnapshot('__snapshots__/installed/pusher-sidecar.caddy');
 
     if (echoFile && entry) {
-      await expect(after.get(echoFile)).toMatchFileSnapshot(`__snapshots__/installed/${name}/${echoFile}`);
+      await expect(after.get(echoFile)).toMatchFileSnapshot(`__snapshots__/installed/${name}/${echoFile}.snap`);
       const entryBefore = before.get(entry)!;
       if (entry.endsWith('bootstrap.js')) {
         expect(after.get(entry)).toBe(`${entryBefore.trimEnd()}\n\n/**\n * Echo subscribes to channels and listens for the events Laravel broadcasts, through\n * pusher-sidecar. See ./echo for the connection settings.\n */\n\nimport './echo';\n`);
