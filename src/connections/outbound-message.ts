@@ -1,0 +1,28 @@
+import WebSocket from 'ws';
+
+// ws exposes its frame encoder as WebSocket.Sender; @types/ws does not declare it.
+const sender = (WebSocket as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }).Sender;
+
+const FRAME_OPTIONS = { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false } as const;
+
+/**
+ * A server frame serialized once and WebSocket-framed once, however many sockets receive it.
+ * Fan-out cost is then one pair of socket writes per subscriber (see BENCHMARKS.md).
+ */
+export class OutboundMessage {
+  #frame: Buffer[] | undefined;
+
+  constructor(readonly text: string) {}
+
+  get byteLength(): number {
+    return this.frame().reduce((n, b) => n + b.length, 0);
+  }
+
+  frame(): Buffer[] {
+    this.#frame ??= sender.frame(
+      Buffer.from(this.text),
+      FRAME_OPTIONS,
+    );
+    return this.#frame;
+  }
+}
