@@ -31,7 +31,7 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     for (const warning of warnings) logger.warn(warning);
     if (envFile) logger.info({ envFile }, 'read Laravel broadcasting settings from .env');
     if (devCredentials) {
-      logger.warn('Using the built-in development app (id "app-id", key "app-key", secret "app-secret"). These credentials are public: for local development only. Set --app-id/--app-key/--app-secret, an apps file, or run inside a Laravel project with broadcasting configured.');
+      logger.warn('Using the built-in development app (id "app-id", key "app-key" and its well-known secret). These credentials are public: for local development only. Set --app-id/--app-key/--app-secret, an apps file, or run inside a Laravel project with broadcasting configured.');
     }
     const sidecar = createSidecar({ loaded: result.value, logger });
     const address = await sidecar.listen();
