@@ -69,8 +69,18 @@ function decode(frame: ServerFrame): ServerFrame {
 }
 
 /** A bare ws client that records every server frame (data decoded), for cases pusher-js can't express. */
-export function rawClient(port: number, key: string, query = 'protocol=7&client=js&version=8.6.0&flash=false', headers: Record<string, string> = {}): RawClient {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/app/${key}?${query}`, { headers });
+export interface RawClientOptions {
+  query?: string;
+  headers?: Record<string, string>;
+  /** false: do not answer WebSocket pings (a dead peer). */
+  autoPong?: boolean;
+  path?: string;
+}
+
+export function rawClient(port: number, key: string, options: RawClientOptions = {}): RawClient {
+  const query = options.query ?? 'protocol=7&client=js&version=8.6.0&flash=false';
+  const path = options.path ?? `/app/${key}`;
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}?${query}`, { headers: options.headers ?? {}, autoPong: options.autoPong ?? true });
   raws.add(ws);
   const frames: ServerFrame[] = [];
   const waiters: Array<{ predicate: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }> = [];
