@@ -70,8 +70,8 @@ describe('connection and public channels (pusher-js + pusher SDK)', () => {
       c.send({ event: 'pusher:subscribe', data: { channel: 'chat' } });
       await c.nextEvent('pusher_internal:subscription_succeeded', 'chat');
     }
-    await server.api().post({ path: '/events', body: { name: 'first', channel: 'chat', data: '{"n":1}', socket_id: senderId } });
-    await server.api().post({ path: '/events', body: { name: 'second', channel: 'chat', data: '{"n":2}' } });
+    await server.api().post({ path: '/events', body: { name: 'first', channel: 'chat', data: '{"n":1}', socket_id: senderId } as never });
+    await server.api().post({ path: '/events', body: { name: 'second', channel: 'chat', data: '{"n":2}' } as never });
     expect((await other.nextEvent('first')).data).toEqual({ n: 1 });
     await sender.nextEvent('second');
     expect(sender.frames.some((f) => f.event === 'first')).toBe(false);
