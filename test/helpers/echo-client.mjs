@@ -61,15 +61,17 @@ const commands = {
     }
     return { socketId: echo().socketId() };
   },
-  async listen({ channel, event, kind }) {
+  async listen({ channel, events: names, kind }) {
     const ch = kind === 'private' ? echo().private(channel) : echo().channel(channel);
-    await new Promise((resolve, reject) => {
-      ch.subscribed(resolve);
-      ch.error((err) => reject(new Error(`subscription error: ${JSON.stringify(err)}`)));
+    for (const event of names) {
       ch.listen(event, (data) => {
         events.push({ channel, event, data });
         if (waiting) waiting();
       });
+    }
+    await new Promise((resolve, reject) => {
+      ch.subscribed(resolve);
+      ch.error((err) => reject(new Error(`subscription error: ${JSON.stringify(err)}`)));
     });
     return { subscribed: channel };
   },
