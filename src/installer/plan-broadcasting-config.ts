@@ -1,6 +1,6 @@
 import type { LaravelProject } from './detect-project.js';
 import { findArrayEntry } from './php-array.js';
-import { addChange, type Plan } from './plan.js';
+import { addChange, toLf, type Plan } from './plan.js';
 import { renderStub } from './render-stub.js';
 import type { InstallSettings } from './resolve-settings.js';
 
@@ -49,9 +49,9 @@ export function planBroadcastingConfig(plan: Plan, project: LaravelProject, sett
   const name = settings.connection;
   const p = settings.envPrefix;
   const snippet = connectionSnippet(settings);
-  const text = project.files.read(PATH);
+  const raw = project.files.read(PATH);
 
-  if (text === null) {
+  if (raw === null) {
     addChange(plan, {
       path: PATH,
       before: null,
@@ -61,6 +61,7 @@ export function planBroadcastingConfig(plan: Plan, project: LaravelProject, sett
     return;
   }
 
+  const text = toLf(raw);
   const connections = findArrayEntry(text, 'connections');
   const block = findArrayEntry(text, name, connections?.open ?? 0);
   if (block && (!connections || block.close < connections.close)) {
@@ -71,7 +72,7 @@ export function planBroadcastingConfig(plan: Plan, project: LaravelProject, sett
       const body = renderStub('php/pusher-options.php.stub', {});
       addChange(plan, {
         path: PATH,
-        before: text,
+        before: raw,
         after: text.slice(0, options.open + 1) + '\n' + body + indent + text.slice(options.close),
         why: `the stock ${name} connection gains host/port/scheme/useTLS so PHP publishes to the sidecar`,
       });
@@ -90,7 +91,7 @@ export function planBroadcastingConfig(plan: Plan, project: LaravelProject, sett
     if (lineEnd !== -1) {
       addChange(plan, {
         path: PATH,
-        before: text,
+        before: raw,
         after: insertAfterLine(text, lineEnd, snippet),
         why: `adds the ${name} connection PHP publishes through, pointed at the sidecar`,
       });

@@ -1,5 +1,5 @@
 import type { LaravelProject } from './detect-project.js';
-import { addChange, type Plan } from './plan.js';
+import { addChange, toLf, type Plan } from './plan.js';
 import { renderStub } from './render-stub.js';
 
 const CHANNELS_LINE = "channels: __DIR__.'/../routes/channels.php',";
@@ -26,7 +26,8 @@ export function planChannelRoutes(plan: Plan, project: LaravelProject): void {
 /** Laravel 11+: `->withRouting(channels: …)` in bootstrap/app.php, with Laravel's own rules in order. */
 function planApplicationBuilder(plan: Plan, project: LaravelProject): void {
   const path = 'bootstrap/app.php';
-  const text = project.files.read(path) ?? '';
+  const raw = project.files.read(path) ?? '';
+  const text = toLf(raw);
   const why = 'registers routes/channels.php and the /broadcasting/auth route';
   const commented = /^([ \t]*)\/\/[ \t]*(channels:[^\n]*)$/m;
   let after: string | null = null;
@@ -43,7 +44,7 @@ function planApplicationBuilder(plan: Plan, project: LaravelProject): void {
     plan.manual.push({ path, why: 'could not find ->withRouting(; add channel routes to it:', snippet: `        ${CHANNELS_LINE}` });
     return;
   }
-  addChange(plan, { path, before: text, after, why });
+  addChange(plan, { path, before: raw, after, why });
 }
 
 /** Laravel 10 layout: BroadcastServiceProvider, commented out in config/app.php by default. */
@@ -59,12 +60,13 @@ function planServiceProvider(plan: Plan, project: LaravelProject): void {
     });
   }
   const configPath = 'config/app.php';
-  const config = files.read(configPath) ?? '';
+  const rawConfig = files.read(configPath) ?? '';
+  const config = toLf(rawConfig);
   const commented = /^([ \t]*)\/\/[ \t]*(App\\Providers\\BroadcastServiceProvider::class,?)/m;
   if (commented.test(config)) {
     addChange(plan, {
       path: configPath,
-      before: config,
+      before: rawConfig,
       after: config.replace(commented, '$1$2'),
       why: 'enables BroadcastServiceProvider (Laravel ships it commented out)',
     });

@@ -1,5 +1,5 @@
 import type { LaravelProject } from './detect-project.js';
-import { addChange, pendingText, type Plan } from './plan.js';
+import { addChange, pendingText, toLf, type Plan } from './plan.js';
 import { renderStub, type StubValues } from './render-stub.js';
 import type { InstallSettings } from './resolve-settings.js';
 
@@ -85,7 +85,7 @@ export function planEcho(plan: Plan, project: LaravelProject, settings: InstallS
   const flavour: EchoFlavour = { kind: front.kind, ts: front.typescript };
   const content = renderEcho(flavour, settings.envPrefix, settings.serverAuth, axios);
 
-  let entry = pendingText(plan, read, front.entry) ?? '';
+  let entry = toLf(pendingText(plan, read, front.entry) ?? '');
   if (front.kind !== 'global' && entry.includes('configureEcho(')) {
     const stripped = entry.replace(STOCK_CONFIGURE_IMPORT, '').replace(STOCK_CONFIGURE_CALL, '');
     if (stripped.includes('configureEcho(') && !settings.force) {

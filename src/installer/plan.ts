@@ -24,8 +24,16 @@ export function emptyPlan(): Plan {
   return { changes: [], manual: [], notes: [] };
 }
 
+/** Planners edit with \n line ends; a file that used \r\n gets them back in addChange. */
+export function toLf(text: string): string {
+  return text.replace(/\r\n/g, '\n');
+}
+
 /** Records a change only when it changes something. */
 export function addChange(plan: Plan, change: FileChange): void {
+  if (change.before?.includes('\r\n') && !change.after.includes('\r\n')) {
+    change = { ...change, after: change.after.replace(/\n/g, '\r\n') };
+  }
   if (change.before === change.after) return;
   const existing = plan.changes.find((c) => c.path === change.path);
   if (existing) {

@@ -139,4 +139,20 @@ describe('hand-made changes and other drivers', () => {
     const again = await install(fixture.root, { yes: true, deps: false });
     expect(again.stdout).not.toContain('import pusher-sidecar.caddy`');
   });
+
+  it('a project checked out with Windows line endings keeps them in every file it edits', async () => {
+    fixture = createLaravelFixture({ version: 11 });
+    const crlf = ['.env', '.env.example', 'bootstrap/app.php', 'resources/js/bootstrap.js'];
+    for (const path of crlf) fixture.write(path, fixture.read(path).replace(/\n/g, '\r\n'));
+    const result = await install(fixture.root, { yes: true, deps: false });
+    expect(result.code).toBe(0);
+    for (const path of crlf) {
+      const text = fixture.read(path);
+      expect(text.replace(/\r\n/g, ''), path).not.toContain('\n');
+    }
+    expect(fixture.read('bootstrap/app.php')).toContain("\r\n        channels: __DIR__.'/../routes/channels.php',\r\n");
+    expect(fixture.read('resources/js/bootstrap.js')).toContain("import './echo';\r\n");
+    const again = await install(fixture.root, { yes: true, deps: false });
+    expect(again.stdout).toContain('Files already configured.');
+  });
 });
