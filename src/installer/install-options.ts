@@ -1,3 +1,5 @@
+import { isValidHost, parsePort } from './addresses.js';
+
 /** Every answer of the installer, as flags. Undefined means "not given": prompt or use the default. */
 export interface InstallOptions {
   yes?: boolean;
@@ -43,19 +45,9 @@ export interface CheckedOptions {
 
 export type CheckOptionsResult = { ok: true; options: CheckedOptions } | { ok: false; errors: string[] };
 
-const HOST = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)$/;
 /** The key travels in the WebSocket path (/app/{key}) and the id in API paths (/apps/{id}). */
 const PATH_SAFE = /^[A-Za-z0-9._-]+$/;
 const SECRET_SAFE = /^[A-Za-z0-9._~+/=-]+$/;
-
-export function parsePort(raw: string | number): number | null {
-  const n = typeof raw === 'number' ? raw : /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
-  return Number.isInteger(n) && n >= 1 && n <= 65535 ? n : null;
-}
-
-export function isValidHost(host: string): boolean {
-  return HOST.test(host);
-}
 
 /** Checks flag values; every problem is reported at once, each naming its flag. */
 export function checkInstallOptions(raw: InstallOptions): CheckOptionsResult {

@@ -2,7 +2,8 @@ import type { LaravelProject } from './detect-project.js';
 import { CADDY_SNIPPET, SERVICE_FILES, sidecarUpstream } from './plan-caddy.js';
 import { formatCommand, type DependencyCommand } from './plan-dependencies.js';
 import type { Plan } from './plan.js';
-import { formatPublicUrl, type InstallSettings } from './resolve-settings.js';
+import { formatPublicUrl, urlHost } from './addresses.js';
+import type { InstallSettings } from './resolve-settings.js';
 import { unifiedDiff } from './text-diff.js';
 
 /** The secret never reaches the terminal, not even in a --dry-run diff. */
@@ -31,7 +32,7 @@ export function formatSettings(settings: InstallSettings): string {
   const source = { flag: 'from flags', reused: 'reused from .env', generated: 'generated' } as const;
   const lines = [
     `connection   ${settings.connection} (${settings.envPrefix}_* keys)`,
-    `sidecar      ${settings.sidecar.host}:${settings.sidecar.port} (Laravel publishes to http://${sidecarUpstream(settings)})`,
+    `sidecar      ${urlHost(settings.sidecar.host)}:${settings.sidecar.port} (Laravel publishes to http://${sidecarUpstream(settings)})`,
     `browsers     ${formatPublicUrl(settings.publicAddress)} (through Caddy)`,
     `credentials  app id ${c.id}, key ${c.key} (${source[c.sources.key]})`,
   ];

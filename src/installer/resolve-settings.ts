@@ -1,15 +1,13 @@
+import {
+  addressOfUrl, bareHost, formatPublicUrl, isValidHost, parseAppUrl, parseHostPort, parsePort, parsePublicUrl, urlHost,
+  type PublicAddress,
+} from './addresses.js';
 import { resolveCredentials, type Credentials, type ResolvedCredentials } from './credentials.js';
 import type { LaravelProject } from './detect-project.js';
-import { isValidHost, parsePort, type CheckedOptions, type ServiceKind } from './install-options.js';
+import type { CheckedOptions, ServiceKind } from './install-options.js';
 import type { InstallPrompts } from './install-prompts.js';
 
 export type Connection = 'reverb' | 'pusher';
-
-export interface PublicAddress {
-  scheme: 'http' | 'https';
-  host: string;
-  port: number;
-}
 
 /** Everything the plan needs, decided once: from flags, prompts, and what the project already has. */
 export interface InstallSettings {
@@ -19,9 +17,9 @@ export interface InstallSettings {
   /** Write BROADCAST_CONNECTION even though it holds another driver (log/null are always replaced). */
   switchConnection: boolean;
   credentials: ResolvedCredentials;
-  /** Where the sidecar listens (PUSHER_SIDECAR_HOST/PORT). */
+  /** Where the sidecar listens (PUSHER_SIDECAR_HOST/PORT); IPv6 without brackets. */
   sidecar: { host: string; port: number };
-  /** Where PHP posts events: the sidecar's address, with a wildcard bind turned into loopback. */
+  /** Where PHP posts events: the sidecar's address, a wildcard bind turned into loopback, IPv6 in brackets. */
   phpTarget: { host: string; port: number };
   /** What the browser connects to: the site through Caddy. */
   publicAddress: PublicAddress;
@@ -45,17 +43,6 @@ export const SIDECAR_DEFAULTS = { host: '127.0.0.1', port: 6001 } as const;
 const isReference = (value: string | undefined) => value !== undefined && value.includes('${');
 const truthy = (value: string | undefined) => value !== undefined && /^(true|1|yes|on)$/i.test(value);
 
-function parseAppUrl(raw: string | undefined): URL | null {
-  if (!raw) return null;
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
-  } catch {
-    // APP_URL is user input; a malformed one simply gives no defaults.
-    return null;
-  }
-}
-
 /** Reverb unless the app already runs Pusher, or its config only knows the pusher connection (Laravel 10). */
 export function chooseConnection(project: LaravelProject): Connection {
   const current = project.env[project.broadcastKey];
@@ -76,37 +63,8 @@ function defaultPublicAddress(project: LaravelProject, prefix: string, appUrl: U
   if (host && !isReference(host) && isValidHost(host) && port && parsePort(port) && (scheme === 'http' || scheme === 'https')) {
     return { scheme, host, port: parsePort(port)! };
   }
-  if (appUrl) {
-    const scheme = appUrl.protocol === 'https:' ? 'https' : 'http';
-    return { scheme, host: appUrl.hostname, port: appUrl.port ? Number(appUrl.port) : scheme === 'https' ? 443 : 80 };
-  }
+  if (appUrl) return addressOfUrl(appUrl);
   return { scheme: 'http', host: 'localhost', port: 80 };
-}
-
-export function formatPublicUrl(address: PublicAddress): string {
-  const defaultPort = address.scheme === 'https' ? 443 : 80;
-  return `${address.scheme}://${address.host}${address.port === defaultPort ? '' : `:${address.port}`}`;
-}
-
-export function parsePublicUrl(raw: string): PublicAddress | string {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    // Reported to the prompt as a validation message.
-    return 'Enter a URL like https://example.com';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'Use http:// or https://';
-  if (url.pathname !== '/' || url.search || url.hash) return 'Enter only scheme, host and optional port';
-  const scheme = url.protocol === 'https:' ? 'https' : 'http';
-  return { scheme, host: url.hostname, port: url.port ? Number(url.port) : scheme === 'https' ? 443 : 80 };
-}
-
-export function parseHostPort(raw: string): { host: string; port: number } | string {
-  const match = /^\s*(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d+)\s*$/.exec(raw);
-  if (!match) return 'Enter host:port, e.g. 127.0.0.1:6001';
-  const port = parsePort(match[2]!);
-  return port === null ? 'The port must be between 1 and 65535' : { host: match[1]!, port };
 }
 
 function existingServiceKind(project: LaravelProject): ServiceKind {
@@ -160,21 +118,21 @@ export async function resolveSettings(ctx: ResolveContext): Promise<InstallSetti
   // The sidecar's own address (the PHP side).
   const existingPort = env.PUSHER_SIDECAR_PORT ? parsePort(env.PUSHER_SIDECAR_PORT) : null;
   let sidecar: { host: string; port: number } = {
-    host: env.PUSHER_SIDECAR_HOST && isValidHost(env.PUSHER_SIDECAR_HOST) ? env.PUSHER_SIDECAR_HOST : SIDECAR_DEFAULTS.host,
+    host: env.PUSHER_SIDECAR_HOST && isValidHost(env.PUSHER_SIDECAR_HOST) ? bareHost(env.PUSHER_SIDECAR_HOST) : SIDECAR_DEFAULTS.host,
     port: existingPort ?? SIDECAR_DEFAULTS.port,
   };
   if (options.host !== undefined || options.port !== undefined) {
-    sidecar = { host: options.host ?? sidecar.host, port: options.port ?? sidecar.port };
+    sidecar = { host: options.host === undefined ? sidecar.host : bareHost(options.host), port: options.port ?? sidecar.port };
   } else if (interactive) {
     const answer = await prompts.input({
       message: 'Sidecar address (it listens here and Laravel publishes here)',
-      default: `${sidecar.host}:${sidecar.port}`,
+      default: `${urlHost(sidecar.host)}:${sidecar.port}`,
       validate: (value) => (typeof parseHostPort(value) === 'string' ? (parseHostPort(value) as string) : true),
     });
     const parsed = parseHostPort(answer);
     if (typeof parsed !== 'string') sidecar = parsed;
   }
-  const phpHost = sidecar.host === '0.0.0.0' || sidecar.host === '::' || sidecar.host === '[::]' ? '127.0.0.1' : sidecar.host;
+  const phpHost = sidecar.host === '0.0.0.0' || sidecar.host === '::' ? '127.0.0.1' : urlHost(sidecar.host);
 
   const ask = async (flag: boolean | undefined, fallback: boolean, message: string) =>
     flag ?? (interactive ? prompts.confirm({ message, default: fallback }) : fallback);

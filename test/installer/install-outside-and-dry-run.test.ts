@@ -96,6 +96,15 @@ describe('flags', () => {
     expect(fixture.exists('resources/js/echo.js')).toBe(true);
   });
 
+  it('an IPv6 sidecar address is bare where the sidecar listens and bracketed where a URL is built', async () => {
+    fixture = createLaravelFixture({ version: 12 });
+    const result = await install(fixture.root, { yes: true, deps: false, host: '::1', port: 6002 });
+    expect(result.code).toBe(0);
+    expect(fixture.read('.env')).toContain('PUSHER_SIDECAR_HOST="::1"\nPUSHER_SIDECAR_PORT=6002\n');
+    expect(fixture.read('.env')).toContain('REVERB_HOST="[::1]"\nREVERB_PORT=6002\n');
+    expect(fixture.read('pusher-sidecar.caddy')).toContain('\treverse_proxy [::1]:6002 {\n');
+  });
+
   it('--service supervisor writes a Supervisor program for this project', async () => {
     fixture = createLaravelFixture({ version: 12 });
     await install(fixture.root, { yes: true, deps: false, service: 'supervisor' });
