@@ -151,6 +151,16 @@ export const CODES = {
     id: 'presence_full', code: 403, kind: 'subscription', message: 'Presence channel is full',
     reaction: 'keeps-connection', fix: 'The channel already has --max-presence-members members. Raise the option or use a private channel.',
   },
+  authUnauthenticated: {
+    id: 'auth_unauthenticated', code: 401, kind: 'subscription', message: 'Not signed in to the app',
+    reaction: 'keeps-connection',
+    fix: 'Laravel (--auth-url) answered 401: the cookies or Authorization header of the WebSocket handshake did not log a user in. Serve the WebSocket from the app\'s own host (Caddy route /app/*) so the browser sends its session cookie.',
+  },
+  authBadReply: {
+    id: 'auth_bad_reply', code: 502, kind: 'subscription', message: 'Invalid reply from the auth endpoint',
+    reaction: 'keeps-connection',
+    fix: 'Laravel (--auth-url / --user-auth-url) did not answer 200 JSON with an "auth" string: a redirect, a 404, HTML, or a body over --max-auth-body. Point the URL at /broadcasting/auth (or /broadcasting/user-auth) and check the route exists (php artisan route:list).',
+  },
   authUnavailable: {
     id: 'auth_unavailable', code: 503, kind: 'subscription', message: 'Auth endpoint unavailable',
     reaction: 'keeps-connection',
