@@ -31,7 +31,8 @@ export function createFakeClock(start = Date.now()): FakeClock {
 export interface GuardServerOptions {
   config?: Partial<Config>;
   apps?: App[];
-  authForwarder?: AuthForwarder;
+  /** A forwarder, or a factory given the server's logger (so its lines are captured too). */
+  authForwarder?: AuthForwarder | ((logger: Logger) => AuthForwarder);
   now?: () => number;
   observers?: ServerObserver[];
   /** Log level for the captured logs; default 'silent'. */
@@ -89,11 +90,13 @@ export async function startGuardServer(options: GuardServerOptions = {}): Promis
       waiter.resolve(info);
     }
   };
+  const authForwarder = typeof options.authForwarder === 'function' ? options.authForwarder(logger) : options.authForwarder;
+  if (authForwarder?.close) onCleanup(() => authForwarder.close!());
   const sidecar = createSidecar({
     loaded: { config, apps: options.apps ?? [APP] },
     logger,
     observers: [{ rejected: recordRejection }, ...(options.observers ?? [])],
-    ...(options.authForwarder ? { authForwarder: options.authForwarder } : {}),
+    ...(authForwarder ? { authForwarder } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const address = await sidecar.listen();
