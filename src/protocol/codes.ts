@@ -48,7 +48,7 @@ export const CODES = {
   originNotAllowed: {
     id: 'origin_not_allowed', code: 4009, kind: 'close', message: 'Origin not allowed',
     reaction: 'gives-up',
-    fix: 'The page origin is not in --allowed-origins (default: same host as the request). Add it, e.g. --allowed-origins "https://app.example.com,*.example.com".',
+    fix: 'The page origin is not in --allowed-origins (default: same host as the request). Add it, e.g. --allowed-origins "https://app.example.com,*.example.com". Behind a proxy that is not on loopback, add its address to --trust-proxy so its X-Forwarded-Host counts.',
   },
   connectionTerminated: {
     id: 'connection_terminated', code: 4010, kind: 'close', message: 'Connection terminated by the application',
@@ -164,7 +164,7 @@ export const CODES = {
   authUnavailable: {
     id: 'auth_unavailable', code: 503, kind: 'subscription', message: 'Auth endpoint unavailable',
     reaction: 'keeps-connection',
-    fix: 'Laravel (--auth-url) is down, slow (--auth-timeout) or over --max-concurrent-auth; the circuit breaker fails fast until it recovers.',
+    fix: 'Laravel (--auth-url) is down, slow (--auth-timeout), answered 429/5xx, or more requests waited than --max-concurrent-auth plus --auth-queue-size; the circuit breaker fails fast until it recovers. The log line says which. pusher-js retries the channel on its next reconnect.',
   },
 
   // ── HTTP (handshake and REST API); bodies are JSON {error, code} ──
