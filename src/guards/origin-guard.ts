@@ -74,7 +74,9 @@ export function createOriginGuard(allowed: readonly string[]): HandshakeGuard {
     check({ req, host }) {
       const origin = req.headers.origin;
       if (origin === undefined || matches(origin, host)) return ALLOW;
-      return { ok: false, entry: CODES.originNotAllowed, detail: `Origin ${JSON.stringify(origin.slice(0, 200))} not allowed` };
+      // Escaped to ASCII: the header is client input and ends up in logs, a frame and a close reason.
+      const shown = JSON.stringify(origin.slice(0, 100)).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      return { ok: false, entry: CODES.originNotAllowed, detail: `Origin ${shown} not allowed` };
     },
   };
 }

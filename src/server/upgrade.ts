@@ -11,6 +11,7 @@ import { handleMessage } from '../connections/handle-message.js';
 import { createSocketId } from '../connections/socket-id.js';
 import { isFromTrustedProxy, resolveClientIp, resolveRequestHost } from '../guards/client-ip.js';
 import type { GuardVerdict, HandshakeContext, HandshakeGuard } from '../guards/handshake-guard.js';
+import { closeReason } from '../protocol/close-reason.js';
 import { CODES, type CodeEntry } from '../protocol/codes.js';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/server-frames.js';
 
@@ -69,7 +70,7 @@ export function createUpgradeHandler(options: UpgradeOptions) {
 
   const closeWith = (ws: WebSocket, entry: CodeEntry, detail: string) => {
     ws.send(errorFrame(entry, detail));
-    ws.close(entry.code, detail.slice(0, 120));
+    ws.close(entry.code, closeReason(detail));
   };
 
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {

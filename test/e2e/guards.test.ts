@@ -2,6 +2,7 @@
  * Each guard through real sockets: raw `ws` where a header, a flood or a paused reader is needed,
  * pusher-js where its reaction to the code is the point.
  */
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../src/connections/connection.js';
 import { CODES } from '../../src/protocol/codes.js';
@@ -37,6 +38,28 @@ describe('origin guard', () => {
     expect(server.rejections[0]).toMatchObject({ entry: CODES.originNotAllowed, appId: 'app-id', ip: '127.0.0.1' });
     const lines = server.logs.filter((l) => l.reason === 'origin_not_allowed');
     expect(lines).toEqual([expect.objectContaining({ code: 4009, appId: 'app-id', ip: '127.0.0.1' })]);
+  });
+
+  it('survives an Origin of raw latin1 bytes: the close reason is cut by bytes, the log escaped', async () => {
+    const server = await startGuardServer({ logLevel: 'info' });
+    const socket = connect(server.port, '127.0.0.1');
+    const origin = Buffer.concat([Buffer.from('http://'), Buffer.alloc(150, 0xe9), Buffer.from('.test')]);
+    socket.write(Buffer.concat([
+      Buffer.from('GET /app/app-key?protocol=7 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n'
+        + 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: '),
+      origin, Buffer.from('\r\n\r\n'),
+    ]));
+    let answer = '';
+    // The 101, then pusher:error 4009 and a close frame whose reason is the first 123 bytes of the detail.
+    await new Promise<void>((resolve) => socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('latin1');
+      if (answer.includes('not allowed') && answer.lastIndexOf('\x88') > answer.indexOf('not allowed')) resolve();
+    }));
+    expect(answer).toContain('HTTP/1.1 101');
+    await server.waitForRejection('origin_not_allowed');
+    expect(server.logs.find((l) => l.reason === 'origin_not_allowed')?.msg).toMatch(/^Origin "http:\/\/(\\u00e9)+/);
+    socket.destroy();
+    await expect(connectRaw(server.wsUrl()).established).resolves.toBeTruthy();
   });
 
   it('applies --allowed-origins with wildcards', async () => {
