@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { createLaravelAuthForwarder } from '../auth/laravel-auth-forwarder.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../logging/logger.js';
 import { createSidecar } from '../server.js';
@@ -33,13 +34,15 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     if (devCredentials) {
       logger.warn('Using the built-in development app (id "app-id", key "app-key" and its well-known secret). These credentials are public: for local development only. Set --app-id/--app-key/--app-secret, an apps file, or run inside a Laravel project with broadcasting configured.');
     }
-    const sidecar = createSidecar({ loaded: result.value, logger });
+    // Server-side auth: subscriptions and sign-ins with an empty auth are authorized by Laravel.
+    const authForwarder = config.authUrl || config.userAuthUrl ? createLaravelAuthForwarder(config, logger) : undefined;
+    const sidecar = createSidecar({ loaded: result.value, logger, ...(authForwarder ? { authForwarder } : {}) });
     const address = await sidecar.listen();
     logger.info({ host: address.host, port: address.port, url: address.url, apps: result.value.apps.map((a) => a.id) }, `listening on ${address.url}`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');
-        sidecar.close().then(() => {
+        sidecar.close().then(() => authForwarder?.close()).then(() => {
           logger.info('stopped');
           logger.flush();
           resolve();
