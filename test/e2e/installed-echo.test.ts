@@ -3,10 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { parse as parseDotenv } from 'dotenv';
 import Pusher from 'pusher';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLaravelAuthForwarder } from '../../src/auth/laravel-auth-forwarder.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { createSidecar, type Sidecar } from '../../src/server.js';
 import { startEchoClient, viteEnv, type EchoClient } from '../helpers/echo-client.js';
+import { startFakeLaravel } from '../helpers/fake-laravel.js';
 import { install } from '../helpers/install-harness.js';
 import { createLaravelFixture, type FixtureVersion, type LaravelFixture } from '../helpers/laravel-fixture.js';
 
@@ -23,10 +25,13 @@ let fixture: LaravelFixture | undefined;
 let sidecar: Sidecar | undefined;
 let laravel: Server | undefined;
 let client: EchoClient | undefined;
+let forwarder: ReturnType<typeof createLaravelAuthForwarder> | undefined;
 
 afterEach(async () => {
   await client?.close();
   await sidecar?.close();
+  await forwarder?.close?.();
+  forwarder = undefined;
   if (laravel) await new Promise<void>((resolve) => laravel!.close(() => resolve()));
   fixture?.cleanup();
   client = undefined;
@@ -104,5 +109,47 @@ describe.each([
     const reply = await client.call<{ status: number; data: { socket: string } }>('axios', { url: `http://127.0.0.1:${laravelPort}/orders/7/ship` });
     expect(reply.data.socket).toBe(socketId);
     expect(await client.call('nextEvent')).toEqual({ channel: 'orders', event: 'OrderStatus', data: { id: 7, status: 'shipped' } });
+  });
+});
+
+describe('--server-auth: the generated Echo config against the sidecar forwarding to Laravel', () => {
+  it('joins private and presence channels with the browser cookie, Laravel asked by the sidecar', async () => {
+    fixture = createLaravelFixture({ version: 12, frontEnd: 'plain' });
+    expect((await install(fixture.root, { yes: true, deps: false, serverAuth: true })).code).toBe(0);
+    const credentials = parseDotenv(fixture.read('.env'));
+    const users = { 'alice-session': { id: '1', name: 'Alice' } };
+    const fakeLaravel = await startFakeLaravel({ key: credentials.REVERB_APP_KEY!, secret: credentials.REVERB_APP_SECRET!, users });
+
+    // A first sidecar picks a free port; the installer is pointed at it and at "Laravel"; then
+    // the sidecar restarts on that port as `serve` would: config from .env, the forwarder because
+    // PUSHER_SIDECAR_AUTH_URL is set.
+    const port = await startSidecarFromEnv(fixture.root);
+    await install(fixture.root, {
+      yes: true, deps: false, serverAuth: true, authUrl: fakeLaravel.authUrl,
+      host: '127.0.0.1', port, publicHost: '127.0.0.1', publicPort: port, scheme: 'http',
+    });
+    await sidecar!.close();
+    const loaded = loadConfig({ cwd: fixture.root, env: {}, flags: { port: 0, metricsPort: 0 } });
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    expect(loaded.value.config.authUrl).toBe(fakeLaravel.authUrl);
+    const logger = createLogger({ level: 'silent', format: 'json' });
+    forwarder = createLaravelAuthForwarder(loaded.value.config, logger);
+    sidecar = createSidecar({ loaded: { ...loaded.value, config: { ...loaded.value.config, port } }, logger, authForwarder: forwarder });
+    await sidecar.listen();
+
+    const envText = fixture.read('.env');
+    client = await startEchoClient(`${fixture.root}/resources/js`, 'app.js', viteEnv(envText), { cookie: 'laravel_session=alice-session' });
+    await client.call('connected');
+    await client.call('listen', { channel: 'orders.1', kind: 'private', events: ['OrderShipped'] });
+    const { members } = await client.call<{ members: unknown[] }>('join', { channel: 'chat' });
+    expect(members).toEqual([{ id: 1, name: 'Alice' }]);
+    // Laravel was asked by the sidecar (with the cookie), never by the page.
+    expect(fakeLaravel.requests.map((r) => [r.path, r.form.get('channel_name'), r.headers.cookie])).toEqual([
+      ['/broadcasting/auth', 'private-orders.1', 'laravel_session=alice-session'],
+      ['/broadcasting/auth', 'presence-chat', 'laravel_session=alice-session'],
+    ]);
+
+    await laravelPublisher(envText, 'REVERB').trigger('private-orders.1', 'App\\Events\\OrderShipped', { id: 1 });
+    expect(await client.call('nextEvent')).toEqual({ channel: 'orders.1', event: 'OrderShipped', data: { id: 1 } });
   });
 });

@@ -4,7 +4,9 @@
 // axios), and TypeScript is stripped. Then it obeys JSON commands on stdin, one per line, and
 // answers each with one JSON line on stdout.
 //
-// Usage: node echo-client.mjs <resources/js dir> <entry file> <VITE env as JSON>
+// Usage: node echo-client.mjs <resources/js dir> <entry file> <VITE env as JSON> [<options as JSON>]
+// options.cookie: sent on the WebSocket handshake, as a browser sends the site's cookies (pusher-js
+// in Node cannot, so its runtime's WebSocket factory is wrapped, as test/helpers/pusher-client.ts does).
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +14,8 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
-const [jsDir, entry, envJson] = process.argv.slice(2);
+const [jsDir, entry, envJson, optionsJson = '{}'] = process.argv.slice(2);
+const options = JSON.parse(optionsJson);
 globalThis.window = globalThis;
 globalThis.__VITE_ENV__ = JSON.parse(envJson);
 
@@ -36,6 +39,13 @@ for (const name of readdirSync(jsDir)) {
 const reply = (value) => process.stdout.write(JSON.stringify(value) + '\n');
 const events = [];
 let waiting = null;
+
+if (options.cookie) {
+  // The app's `import Pusher from 'pusher-js'` resolves to this same module instance.
+  const { default: Pusher } = await import(import.meta.resolve('pusher-js'));
+  const Client = Pusher.Runtime.getWebSocketAPI();
+  Pusher.Runtime.createWebSocket = (url) => new Client(url, [], { headers: { Cookie: options.cookie } });
+}
 
 try {
   await import(pathToFileURL(join(out, entry.replace(/\.ts$/, '.js'))).href);
@@ -74,6 +84,14 @@ const commands = {
       ch.error((err) => reject(new Error(`subscription error: ${JSON.stringify(err)}`)));
     });
     return { subscribed: channel };
+  },
+  async join({ channel }) {
+    const members = await new Promise((resolve, reject) => {
+      const ch = echo().join(channel);
+      ch.here(resolve);
+      ch.error((err) => reject(new Error(`subscription error: ${JSON.stringify(err)}`)));
+    });
+    return { members };
   },
   async nextEvent() {
     if (events.length === 0) await new Promise((resolve) => (waiting = resolve));

@@ -22,10 +22,10 @@ export interface EchoClient {
 
 /**
  * Starts a Node process that loads `<jsDir>/<entry>` like a browser bundle (see echo-client.mjs)
- * and resolves once the modules have run.
+ * and resolves once the modules have run. `cookie` plays the browser's cookies on the handshake.
  */
-export async function startEchoClient(jsDir: string, entry: string, env: Record<string, string>): Promise<EchoClient> {
-  const child: ChildProcess = spawn(process.execPath, [SCRIPT, jsDir, entry, JSON.stringify(env)], { stdio: ['pipe', 'pipe', 'inherit'] });
+export async function startEchoClient(jsDir: string, entry: string, env: Record<string, string>, options: { cookie?: string } = {}): Promise<EchoClient> {
+  const child: ChildProcess = spawn(process.execPath, [SCRIPT, jsDir, entry, JSON.stringify(env), JSON.stringify(options)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;

@@ -52,7 +52,7 @@ describe('interactive install', () => {
     });
     const echo = fixture.read('resources/js/echo.js');
     expect(echo).toContain('channelAuthorization: { customHandler: authorizeChannel },');
-    expect(echo).toContain("callback(null, { auth: '' });");
+    expect(echo).toContain("{ auth: '', channel_data: '{}' } : { auth: '' }");
     const unit = fixture.read('pusher-sidecar.service');
     expect(unit).toContain(`WorkingDirectory=${fixture.root}\n`);
     expect(unit).toMatch(/^ExecStart=\/usr\/bin\/env npx --yes pusher-sidecar@\d+\.\d+\.\d+\S* serve$/m);
