@@ -2,6 +2,7 @@ import type { LaravelProject } from './detect-project.js';
 import { writeEnvVariables, type EnvWrite } from './env-file.js';
 import { addChange, type Plan } from './plan.js';
 import type { InstallSettings } from './resolve-settings.js';
+import { SIDECAR_ENV } from './sidecar-env.js';
 
 /**
  * The env writes, in the order Laravel's installers make them (which decides where new keys land).
@@ -39,17 +40,17 @@ export function envWrites(project: LaravelProject, settings: InstallSettings, fo
     { key: `VITE_${p}_HOST`, value: settings.publicAddress.host, overwrite: true },
     { key: `VITE_${p}_PORT`, value: String(settings.publicAddress.port), overwrite: true },
     { key: `VITE_${p}_SCHEME`, value: settings.publicAddress.scheme, overwrite: true },
-    { key: 'PUSHER_SIDECAR_HOST', value: settings.sidecar.host, overwrite: true },
-    { key: 'PUSHER_SIDECAR_PORT', value: String(settings.sidecar.port), overwrite: true },
+    { key: SIDECAR_ENV.host, value: settings.sidecar.host, overwrite: true },
+    { key: SIDECAR_ENV.port, value: String(settings.sidecar.port), overwrite: true },
   );
   const setOrClear = (key: string, on: boolean, value: string, off: string) => {
     if (on) writes.push({ key, value, overwrite: true });
     else if (env[key]) writes.push({ key, value: off, overwrite: true });
   };
-  setOrClear('PUSHER_SIDECAR_ENABLE_CLIENT_MESSAGES', settings.clientEvents, 'true', 'false');
-  setOrClear('PUSHER_SIDECAR_AUTH_URL', settings.serverAuth, settings.authUrl, '');
-  setOrClear('PUSHER_SIDECAR_USER_AUTH_URL', settings.serverAuth, settings.userAuthUrl, '');
-  if (settings.allowedOrigins) writes.push({ key: 'PUSHER_SIDECAR_ALLOWED_ORIGINS', value: settings.allowedOrigins, overwrite: true });
+  setOrClear(SIDECAR_ENV.enableClientMessages, settings.clientEvents, 'true', 'false');
+  setOrClear(SIDECAR_ENV.authUrl, settings.serverAuth, settings.authUrl, '');
+  setOrClear(SIDECAR_ENV.userAuthUrl, settings.serverAuth, settings.userAuthUrl, '');
+  if (settings.allowedOrigins) writes.push({ key: SIDECAR_ENV.allowedOrigins, value: settings.allowedOrigins, overwrite: true });
   return writes;
 }
 

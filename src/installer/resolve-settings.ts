@@ -6,6 +6,7 @@ import { resolveCredentials, type Credentials, type ResolvedCredentials } from '
 import type { LaravelProject } from './detect-project.js';
 import type { CheckedOptions, ServiceKind } from './install-options.js';
 import type { InstallPrompts } from './install-prompts.js';
+import { SIDECAR_DEFAULTS, SIDECAR_ENV } from './sidecar-env.js';
 
 export type Connection = 'reverb' | 'pusher';
 
@@ -38,7 +39,6 @@ export interface InstallSettings {
   interactive: boolean;
 }
 
-export const SIDECAR_DEFAULTS = { host: '127.0.0.1', port: 6001 } as const;
 
 const isReference = (value: string | undefined) => value !== undefined && value.includes('${');
 const truthy = (value: string | undefined) => value !== undefined && /^(true|1|yes|on)$/i.test(value);
@@ -116,9 +116,10 @@ export async function resolveSettings(ctx: ResolveContext): Promise<InstallSetti
   }
 
   // The sidecar's own address (the PHP side).
-  const existingPort = env.PUSHER_SIDECAR_PORT ? parsePort(env.PUSHER_SIDECAR_PORT) : null;
+  const existingHost = env[SIDECAR_ENV.host];
+  const existingPort = env[SIDECAR_ENV.port] ? parsePort(env[SIDECAR_ENV.port]!) : null;
   let sidecar: { host: string; port: number } = {
-    host: env.PUSHER_SIDECAR_HOST && isValidHost(env.PUSHER_SIDECAR_HOST) ? bareHost(env.PUSHER_SIDECAR_HOST) : SIDECAR_DEFAULTS.host,
+    host: existingHost && isValidHost(existingHost) ? bareHost(existingHost) : SIDECAR_DEFAULTS.host,
     port: existingPort ?? SIDECAR_DEFAULTS.port,
   };
   if (options.host !== undefined || options.port !== undefined) {
@@ -139,12 +140,12 @@ export async function resolveSettings(ctx: ResolveContext): Promise<InstallSetti
 
   const clientEvents = await ask(
     options.clientEvents,
-    truthy(env.PUSHER_SIDECAR_ENABLE_CLIENT_MESSAGES),
+    truthy(env[SIDECAR_ENV.enableClientMessages]),
     'Allow client events (Echo whisper) on private and presence channels?',
   );
   const serverAuth = await ask(
     options.serverAuth,
-    Boolean(env.PUSHER_SIDECAR_AUTH_URL),
+    Boolean(env[SIDECAR_ENV.authUrl]),
     'Let the sidecar authorize private channels with Laravel (saves the browser a request per channel)?',
   );
 
@@ -177,8 +178,8 @@ export async function resolveSettings(ctx: ResolveContext): Promise<InstallSetti
   const credentials = resolveCredentials({ id: options.appId, key: options.appKey, secret: options.appSecret }, existing, ctx.generateCredentials);
 
   const appOrigin = appUrl ? appUrl.origin : formatPublicUrl(publicAddress);
-  const authUrl = options.authUrl ?? (env.PUSHER_SIDECAR_AUTH_URL || `${appOrigin}/broadcasting/auth`);
-  const userAuthUrl = env.PUSHER_SIDECAR_USER_AUTH_URL || authUrl.replace(/\/broadcasting\/auth$/, '/broadcasting/user-auth');
+  const authUrl = options.authUrl ?? (env[SIDECAR_ENV.authUrl] || `${appOrigin}/broadcasting/auth`);
+  const userAuthUrl = env[SIDECAR_ENV.userAuthUrl] || authUrl.replace(/\/broadcasting\/auth$/, '/broadcasting/user-auth');
 
   let installDeps = options.deps && !options.dryRun;
   if (installDeps && interactive && !options.yes) {
