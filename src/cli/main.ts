@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { processIO, type CliIO } from './cli-io.js';
 import { registerCodesCommand } from './codes-command.js';
+import { registerInstallCommand } from './install-command.js';
 import { registerServeCommand } from './serve-command.js';
 
 function version(): string {
@@ -17,6 +18,7 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   registerServeCommand(program, io);
   registerCodesCommand(program, io);
+  registerInstallCommand(program, { cwd: io.cwd, env: io.env, stdout: io.stdout, stderr: io.stderr, setExitCode: io.setExitCode });
   return program;
 }
 
