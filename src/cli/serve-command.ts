@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../logging/logger.js';
+import { createOperations } from '../operations.js';
 import { createSidecar } from '../server.js';
+import { packageVersion } from '../version.js';
 import { addSchemaOptions, givenFlags } from './schema-options.js';
 import type { CliIO } from './cli-io.js';
 
@@ -33,13 +35,25 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     if (devCredentials) {
       logger.warn('Using the built-in development app (id "app-id", key "app-key" and its well-known secret). These credentials are public: for local development only. Set --app-id/--app-key/--app-secret, an apps file, or run inside a Laravel project with broadcasting configured.');
     }
-    const sidecar = createSidecar({ loaded: result.value, logger });
+    const operations = createOperations({ loaded: result.value, logger, version: packageVersion() });
+    const sidecar = createSidecar({ loaded: result.value, logger, observers: operations.observers });
     const address = await sidecar.listen();
     logger.info({ host: address.host, port: address.port, url: address.url, apps: result.value.apps.map((a) => a.id) }, `listening on ${address.url}`);
+    try {
+      const metrics = await operations.start(sidecar);
+      if (metrics) logger.info({ url: metrics.url }, `metrics on ${metrics.url}`);
+    } catch (err) {
+      logger.error((err as Error).message);
+      await sidecar.close();
+      await operations.close();
+      logger.flush();
+      io.setExitCode(1);
+      return;
+    }
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');
-        sidecar.close().then(() => {
+        sidecar.close().then(() => operations.close()).then(() => {
           logger.info('stopped');
           logger.flush();
           resolve();
