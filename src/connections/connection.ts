@@ -32,6 +32,8 @@ export interface ConnectionInit {
   headers: HandshakeHeaders;
   limits: ConnectionLimits;
   now: number;
+  /** The hub's clock, so the write-wait check and the heartbeat agree. */
+  clock: () => number;
   /** Called once when the send buffer overflows. */
   onSlow: (connection: Connection) => void;
 }
@@ -60,6 +62,7 @@ export class Connection {
   readonly messages: TokenBucket;
   readonly #limits: ConnectionLimits;
   readonly #onSlow: (connection: Connection) => void;
+  readonly #clock: () => number;
 
   constructor(init: ConnectionInit) {
     this.ws = init.ws;
@@ -71,6 +74,7 @@ export class Connection {
     this.lastActivity = init.now;
     this.#limits = init.limits;
     this.#onSlow = init.onSlow;
+    this.#clock = init.clock;
     this.clientEvents = new TokenBucket(init.limits.clientEventRate, init.limits.clientEventRate, init.now);
     this.messages = new TokenBucket(init.limits.messageRate, init.limits.messageBurst, init.now);
     this.socket.on('drain', () => {
@@ -109,7 +113,7 @@ export class Connection {
   #checkBuffer(): void {
     const buffered = this.socket.writableLength;
     if (buffered === 0) return;
-    if (this.blockedSince === 0 && this.socket.writableNeedDrain) this.blockedSince = Date.now();
+    if (this.blockedSince === 0 && this.socket.writableNeedDrain) this.blockedSince = this.#clock();
     if (buffered > this.#limits.maxBufferedBytes) this.#onSlow(this);
   }
 

@@ -1,7 +1,7 @@
-import WebSocket from 'ws';
+import { createRequire } from 'node:module';
 
-// ws exposes its frame encoder as WebSocket.Sender; @types/ws does not declare it.
-const sender = (WebSocket as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }).Sender;
+// ws's frame encoder: exported by its CommonJS entry as `Sender` but not declared by @types/ws.
+const sender = (createRequire(import.meta.url)('ws') as { Sender: { frame(data: Buffer, options: object): Buffer[] } }).Sender;
 
 const FRAME_OPTIONS = { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false } as const;
 

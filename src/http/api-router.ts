@@ -101,7 +101,7 @@ export function createApiRouter(options: ApiRouterOptions) {
       },
       (err: unknown) => {
         hub.logger.error({ err }, 'HTTP API handler failed');
-        send(res, { status: 500, body: { error: 'Internal error', code: 500 } });
+        send(res, fail(CODES.httpInternal));
       },
     );
   };

@@ -189,6 +189,10 @@ export const CODES = {
     reaction: 'backs-off',
     fix: 'This client IP passed --handshake-rate/--handshake-burst. Behind a proxy set --trust-proxy so each browser gets its own bucket.',
   },
+  httpInternal: {
+    id: 'http_internal', code: 500, kind: 'http', message: 'Internal error',
+    reaction: 'caller-error', fix: 'A bug in the sidecar: the log has the stack trace (level error). Please report it.',
+  },
   httpUnavailable: {
     id: 'http_unavailable', code: 503, kind: 'http', message: 'Server not ready',
     reaction: 'backs-off', fix: 'The server is shutting down or a required backend is down; retry against another node.',

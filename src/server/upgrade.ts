@@ -134,6 +134,7 @@ export function createUpgradeHandler(options: UpgradeOptions) {
         messageBurst: config.messageBurst,
       },
       now: hub.now(),
+      clock: hub.now,
       onSlow: (slow) => {
         hub.observers.emit('rejected', { entry: CODES.slowConsumer, detail: 'send buffer over --max-buffered-bytes', appId: app.id, ip });
         slow.closeNow(CODES.slowConsumer);
