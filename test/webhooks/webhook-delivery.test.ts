@@ -2,15 +2,14 @@ import Pusher from 'pusher';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App, WebhookEventName } from '../../src/apps/app.js';
 import { WEBHOOK_EVENT_NAMES } from '../../src/config/schema.js';
-import { createLogger, type Logger } from '../../src/logging/logger.js';
+import type { Logger } from '../../src/logging/logger.js';
 import type { WebhookEvent } from '../../src/webhooks/webhook-event.js';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from '../../src/webhooks/webhook-dispatcher.js';
 import type { WebhookDropReason, WebhookStats } from '../../src/webhooks/webhook-stats.js';
 import { startWebhookReceiver, type ReceivedWebhook, type Reply, type WebhookReceiver } from '../helpers/ops-webhook-receiver.js';
-import {
-  TEST_APP, captureLogger, connectClient, connected, disconnected, startSidecar, subscribed,
-  type PusherClient, type RunningSidecar,
-} from '../helpers/ops-sidecar.js';
+import { connected, disconnectAll, type PusherClient } from '../helpers/clients.js';
+import { authorizedClient, captureLogger, disconnected, silentLogger, subscribed } from '../helpers/ops-sidecar.js';
+import { TEST_APP, startSidecar, stopAll, type TestSidecar } from '../helpers/start-sidecar.js';
 
 function isValidForSdk(app: App, request: ReceivedWebhook): boolean {
   const sdk = new Pusher({ appId: app.id, key: app.key, secret: app.secret, cluster: 'mt1' });
@@ -51,13 +50,12 @@ function recordingStats() {
 
 describe('webhooks delivered to a real receiver', () => {
   let receiver: WebhookReceiver | undefined;
-  let server: RunningSidecar | undefined;
+  let server: TestSidecar | undefined;
   let dispatcher: WebhookDispatcher | undefined;
-  const clients: PusherClient[] = [];
 
   afterEach(async () => {
-    for (const client of clients.splice(0)) client.disconnect();
-    await server?.close();
+    disconnectAll();
+    await stopAll();
     await dispatcher?.destroy();
     await receiver?.close();
     server = dispatcher = receiver = undefined;
@@ -72,20 +70,18 @@ describe('webhooks delivered to a real receiver', () => {
   } = {}) {
     receiver = await startWebhookReceiver(options.reply);
     const app: App = { ...TEST_APP, webhooks: [{ url: receiver.url, events: options.events ?? [...WEBHOOK_EVENT_NAMES] }] };
-    const logger = options.logger ?? createLogger({ level: 'silent', format: 'json' });
+    const logger = options.logger ?? silentLogger();
     dispatcher = new WebhookDispatcher({
       apps: [app], logger,
       batchMs: 5, vacateDelayMs: 10, maxAgeMs: 60_000, queueSize: 1000, timeoutMs: 2000, retryBaseMs: 5, retryMaxMs: 20,
       ...options.dispatcher,
     });
-    server = await startSidecar({ apps: [app], observers: [dispatcher], logger, config: { shutdownTimeout: options.shutdownTimeout ?? 5 } });
+    server = await startSidecar({ shutdownTimeout: options.shutdownTimeout ?? 5 }, { apps: [app], observers: [dispatcher], logger });
     return { app, receiver, dispatcher, server };
   }
 
   function client(app: App, user?: { id: string; info?: unknown }): PusherClient {
-    const c = connectClient(server!.port, app, user);
-    clients.push(c);
-    return c;
+    return authorizedClient(server!.port, app, user);
   }
 
   it('sends every event type in Pusher\'s format, signed so the pusher SDK verifies it', async () => {
@@ -98,16 +94,12 @@ describe('webhooks delivered to a real receiver', () => {
     const bob = client(app, { id: 'u2' });
     await subscribed(bob, 'presence-room');
     await receiver.waitForEvent((e) => e.name === 'member_added' && e.user_id === 'u2');
-    console.log('A');
 
     room.trigger('client-typing', { typing: true });
     chat.trigger('client-note', 'plain text');
     await receiver.waitForEvent((e) => e.name === 'client_event' && e.channel === 'private-chat');
-    console.log('B');
     await disconnected(alice);
-    console.log('C');
     await receiver.waitForEvent((e) => e.name === 'member_removed');
-    console.log('D');
     await receiver.waitForEvent((e) => e.name === 'channel_vacated' && e.channel === 'private-chat');
     await receiver.waitForEvent((e) => e.name === 'channel_vacated' && e.channel === 'cache-news');
 
@@ -122,7 +114,7 @@ describe('webhooks delivered to a real receiver', () => {
       { name: 'subscription_count', channel: 'private-chat', subscription_count: 1 },
       { name: 'member_added', channel: 'presence-room', user_id: 'u2' },
       { name: 'client_event', channel: 'presence-room', event: 'client-typing', data: '{"typing":true}', socket_id: aliceSocket, user_id: 'u1' },
-      { name: 'client_event', channel: 'private-chat', event: 'client-note', data: '"plain text"', socket_id: aliceSocket },
+      { name: 'client_event', channel: 'private-chat', event: 'client-note', data: 'plain text', socket_id: aliceSocket },
       { name: 'member_removed', channel: 'presence-room', user_id: 'u1' },
       { name: 'subscription_count', channel: 'cache-news', subscription_count: 0 },
       { name: 'subscription_count', channel: 'private-chat', subscription_count: 0 },
@@ -283,9 +275,9 @@ describe('webhooks delivered to a real receiver', () => {
     receiver = await startWebhookReceiver();
     const one: App = { ...TEST_APP, id: 'one', key: 'key-one', secret: 'secret-one', webhooks: [{ url: receiver.url, events: ['channel_occupied'] }] };
     const two: App = { ...TEST_APP, id: 'two', key: 'key-two', secret: 'secret-two', webhooks: [{ url: receiver.url, events: ['channel_occupied'] }] };
-    const logger = createLogger({ level: 'silent', format: 'json' });
+    const logger = silentLogger();
     dispatcher = new WebhookDispatcher({ apps: [one, two], logger, batchMs: 50, vacateDelayMs: 10, maxAgeMs: 1000, queueSize: 100, timeoutMs: 1000 });
-    server = await startSidecar({ apps: [one, two], observers: [dispatcher], logger });
+    server = await startSidecar({}, { apps: [one, two], observers: [dispatcher], logger });
     await subscribed(client(one), 'for-one');
     await subscribed(client(two), 'for-two');
     await dispatcher.close();
