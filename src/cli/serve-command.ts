@@ -37,19 +37,19 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     }
     const operations = createOperations({ loaded: result.value, logger, version: packageVersion() });
     const sidecar = createSidecar({ loaded: result.value, logger, observers: operations.observers });
-    const address = await sidecar.listen();
-    logger.info({ host: address.host, port: address.port, url: address.url, apps: result.value.apps.map((a) => a.id) }, `listening on ${address.url}`);
+    let address: Awaited<ReturnType<typeof sidecar.listen>>;
     try {
       const metrics = await operations.start(sidecar);
       if (metrics) logger.info({ url: metrics.url }, `metrics on ${metrics.url}`);
+      address = await sidecar.listen();
     } catch (err) {
       logger.error((err as Error).message);
-      await sidecar.close();
       await operations.close();
       logger.flush();
       io.setExitCode(1);
       return;
     }
+    logger.info({ host: address.host, port: address.port, url: address.url, apps: result.value.apps.map((a) => a.id) }, `listening on ${address.url}`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');
