@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { processIO, type CliIO } from './cli-io.js';
 import { registerCodesCommand } from './codes-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerStatusCommand } from './status-command.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -17,6 +18,7 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   registerServeCommand(program, io);
   registerCodesCommand(program, io);
+  registerStatusCommand(program, io);
   return program;
 }
 

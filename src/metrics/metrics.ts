@@ -29,6 +29,7 @@ const KNOWN_CLOSE_CODES = new Set<number>([
   ...ALL_CODES.filter((entry) => entry.kind === 'close').map((entry) => entry.code),
 ]);
 const FAST_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25];
+const LOOP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const HTTP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 function closeCodeLabel(code: number): string {
@@ -43,7 +44,8 @@ function closeCodeLabel(code: number): string {
 export class Metrics implements ServerObserver, WebhookStats {
   readonly registry = new Registry();
   #sources: MetricsSources = {};
-  readonly #loopDelay: IntervalHistogram;
+  readonly #loopMonitor: IntervalHistogram;
+  readonly #loopTimer: NodeJS.Timeout;
 
   readonly #opened: Counter<'app_id'>;
   readonly #closed: Counter<'app_id' | 'code'>;
@@ -67,9 +69,6 @@ export class Metrics implements ServerObserver, WebhookStats {
     const registers = [this.registry];
     const p = METRIC_PREFIX;
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
-    this.#loopDelay = monitorEventLoopDelay({ resolution: 10 });
-    this.#loopDelay.enable();
-    const loopDelay = this.#loopDelay;
     const sources = () => this.#sources;
 
     new Gauge({ name: `${p}info`, help: 'Always 1; the version label says what runs.', labelNames: ['version'], registers }).set({ version: options.version }, 1);
@@ -106,16 +105,6 @@ export class Metrics implements ServerObserver, WebhookStats {
       },
     });
     new Gauge({
-      name: `${p}event_loop_delay_seconds`, help: 'Event-loop delay since the previous scrape (stat: p50, p99, max).', labelNames: ['stat'], registers,
-      collect() {
-        const seconds = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);
-        this.set({ stat: 'p50' }, seconds(loopDelay.percentile(50)));
-        this.set({ stat: 'p99' }, seconds(loopDelay.percentile(99)));
-        this.set({ stat: 'max' }, seconds(loopDelay.max));
-        loopDelay.reset();
-      },
-    });
-    new Gauge({
       name: `${p}webhook_backlog_events`, help: 'Webhook events waiting for delivery (batching, in flight or retrying).', registers,
       collect() {
         const backlog = sources().webhookBacklog;
@@ -140,6 +129,17 @@ export class Metrics implements ServerObserver, WebhookStats {
     this.#webhookRetries = new Counter({ name: `${p}webhook_retries_total`, help: 'Webhook requests scheduled for another attempt.', labelNames: ['app_id'], registers });
     this.#webhookDropped = new Counter({ name: `${p}webhook_dropped_events_total`, help: 'Webhook events given up on (queue_full, expired, rejected, shutdown).', labelNames: ['app_id', 'reason'], registers });
     this.#webhookDuration = new Histogram({ name: `${p}webhook_request_duration_seconds`, help: 'Webhook request duration.', buckets: HTTP_BUCKETS, registers });
+
+    // One observation per second of that second's worst event-loop delay: a histogram any number
+    // of scrapers can read (histogram_quantile over rate) without resetting each other's window.
+    const loopDelay = new Histogram({ name: `${p}event_loop_delay_seconds`, help: 'Worst event-loop delay of each second.', buckets: LOOP_BUCKETS, registers });
+    this.#loopMonitor = monitorEventLoopDelay({ resolution: 10 });
+    this.#loopMonitor.enable();
+    this.#loopTimer = setInterval(() => {
+      loopDelay.observe(this.#loopMonitor.max / 1e9);
+      this.#loopMonitor.reset();
+    }, 1000);
+    this.#loopTimer.unref();
   }
 
   /** Where scrape-time gauges read from; set once the server exists. */
@@ -202,6 +202,7 @@ export class Metrics implements ServerObserver, WebhookStats {
   }
 
   async close(): Promise<void> {
-    this.#loopDelay.disable();
+    clearInterval(this.#loopTimer);
+    this.#loopMonitor.disable();
   }
 }

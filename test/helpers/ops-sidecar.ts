@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { App } from '../../src/apps/app.js';
+import type { CliIO } from '../../src/cli/cli-io.js';
 import { createLogger, type Logger } from '../../src/logging/logger.js';
 import { pusherClient, type PusherClient } from './clients.js';
 import { channelAuth } from './signing.js';
@@ -55,4 +56,24 @@ export function disconnected(client: PusherClient): Promise<void> {
 
 export function silentLogger(): Logger {
   return createLogger({ level: 'silent', format: 'json' });
+}
+
+/** A CliIO whose output is kept, for running commands in-process through `main`. */
+export function captureIO(cwd: string, env: Record<string, string | undefined> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (s: string) => void) => new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      append(chunk.toString());
+      done();
+    },
+  });
+  const io: CliIO = {
+    cwd, env,
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+    setExitCode: () => {},
+    onSignal: () => {},
+  };
+  return { io, stdout: () => stdout, stderr: () => stderr };
 }

@@ -81,7 +81,7 @@ describe('/metrics', () => {
     expect(sumOf(during, 'pusher_sidecar_webhook_requests_total', { ...appLabel, result: 'delivered' })).toBe(1);
     expect(sumOf(during, 'pusher_sidecar_webhook_retries_total', appLabel)).toBe(1);
     expect(sumOf(during, 'pusher_sidecar_webhook_backlog_events')).toBe(0);
-    expect(during.some((s) => s.name === 'pusher_sidecar_event_loop_delay_seconds' && s.labels.stat === 'p99')).toBe(true);
+    expect(during.some((s) => s.name === 'pusher_sidecar_event_loop_delay_seconds_bucket')).toBe(true);
     expect(during.some((s) => s.name === 'nodejs_eventloop_lag_seconds')).toBe(true);
 
     client.ws.close(1000);
