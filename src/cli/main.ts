@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { processIO, type CliIO } from './cli-io.js';
 import { registerCodesCommand } from './codes-command.js';
+import { registerDoctorCommand } from './doctor-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerStatusCommand } from './status-command.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(io: CliIO): Command {
   registerServeCommand(program, io);
   registerCodesCommand(program, io);
   registerStatusCommand(program, io);
+  registerDoctorCommand(program, io);
   return program;
 }
 
