@@ -22,8 +22,6 @@ export interface TargetQueueOptions {
   logger: Logger;
   stats: WebhookStats;
   now: () => number;
-  /** Called when events leave the queue (delivered or dropped), to release the shared budget. */
-  release: (events: number) => void;
   dropped: (reason: WebhookDropReason, events: number) => void;
 }
 
@@ -135,8 +133,9 @@ export class TargetQueue {
         return this.#finish(job);
       }
       if (result.kind === 'rejected') {
+        const hint = result.status < 400 ? ' (it redirects: configure the final URL, e.g. https://)' : '';
         logger.warn({ appId: app.id, url: this.#url, status: result.status, events: job.events },
-          `webhook receiver refused the request with HTTP ${result.status}; not retrying (only network errors, 408, 429 and 5xx are retried)`);
+          `webhook receiver refused the request with HTTP ${result.status}${hint}; not retrying (only network errors, 408, 429 and 5xx are retried)`);
         this.#o.dropped('rejected', job.events);
         return this.#finish(job);
       }
@@ -164,7 +163,6 @@ export class TargetQueue {
 
   #finish(job: Job): void {
     this.#job = undefined;
-    this.#o.release(job.events);
     this.#schedule();
     if (this.held === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }

@@ -14,7 +14,10 @@ export interface WebhookDispatcherOptions {
   batchMs: number;
   vacateDelayMs: number;
   maxAgeMs: number;
-  /** Events held for delivery across every receiver; beyond it new events are dropped and counted. */
+  /**
+   * Events held per receiver; beyond it new events for that receiver are dropped and counted. Per
+   * receiver, so one dead endpoint cannot starve the others.
+   */
   queueSize: number;
   timeoutMs: number;
   logger: Logger;
@@ -82,7 +85,6 @@ export class WebhookDispatcher implements ServerObserver {
   readonly #stats: WebhookStats;
   readonly #queueSize: number;
   readonly #vacateDelayMs: number;
-  #held = 0;
   #closing = false;
   #destroyed = false;
   #unloggedDrops = 0;
@@ -109,7 +111,6 @@ export class WebhookDispatcher implements ServerObserver {
         sender: this.#sender,
         logger: this.#logger,
         stats: this.#stats,
-        release: (events) => (this.#held -= events),
         dropped: (reason, events) => this.#stats.webhookDropped?.(app.id, reason, events),
       }));
       this.#apps.set(app.id, new AppWebhooks(app, queues, this.#vacateDelayMs, (hooks, event) => this.#enqueue(hooks, event)));
@@ -118,7 +119,9 @@ export class WebhookDispatcher implements ServerObserver {
 
   /** Events waiting for delivery (the `status` backlog and a metrics gauge). */
   get backlog(): number {
-    return this.#held;
+    let held = 0;
+    for (const hooks of this.#apps.values()) for (const queue of hooks.queues) held += queue.held;
+    return held;
   }
 
   channelOccupied(app: App, channel: string): void {
@@ -198,7 +201,6 @@ export class WebhookDispatcher implements ServerObserver {
       hooks.removals.clear();
       hooks.counts.clear();
     }
-    this.#held = 0;
     clearTimeout(this.#dropLogTimer);
     this.#logDrops();
     if (lost > 0) this.#logger.warn({ events: lost }, `shutdown timeout: ${lost} webhook event(s) were not delivered`);
@@ -214,11 +216,10 @@ export class WebhookDispatcher implements ServerObserver {
     if (this.#destroyed) return;
     for (const queue of hooks.queues) {
       if (!queue.wants(event.name)) continue;
-      if (this.#held >= this.#queueSize) {
+      if (queue.held >= this.#queueSize) {
         this.#drop(hooks.app.id, 'queue_full');
         continue;
       }
-      this.#held++;
       queue.push(event);
       this.#stats.webhookQueued?.(hooks.app.id, event.name);
     }
@@ -240,7 +241,7 @@ export class WebhookDispatcher implements ServerObserver {
   #logDrops(): void {
     if (this.#unloggedDrops === 0) return;
     this.#logger.warn({ dropped: this.#unloggedDrops, queueSize: this.#queueSize },
-      `webhook queue full: dropped ${this.#unloggedDrops} event(s); the receiver is slow or down (raise --webhook-queue-size to hold more)`);
+      `webhook queue full: dropped ${this.#unloggedDrops} event(s); a receiver is slow or down (raise --webhook-queue-size to hold more)`);
     this.#unloggedDrops = 0;
   }
 }

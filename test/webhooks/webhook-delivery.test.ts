@@ -242,6 +242,27 @@ describe('webhooks delivered to a real receiver', () => {
     expect(dispatcher.backlog).toBe(0);
   });
 
+  it('bounds the queue per receiver, so a dead receiver does not starve a healthy one', async () => {
+    const recorded = recordingStats();
+    const healthy = await startWebhookReceiver();
+    try {
+      receiver = await startWebhookReceiver(() => 'hang');
+      const app: App = { ...TEST_APP, webhooks: [{ url: receiver.url, events: ['channel_occupied'] }, { url: healthy.url, events: ['channel_occupied'] }] };
+      const logger = silentLogger();
+      dispatcher = new WebhookDispatcher({ apps: [app], logger, stats: recorded.stats, batchMs: 0, vacateDelayMs: 0, maxAgeMs: 60_000, queueSize: 2, timeoutMs: 5000 });
+      server = await startSidecar({}, { apps: [app], observers: [dispatcher], logger });
+      const c = client(app);
+      for (const name of ['a', 'b', 'c', 'd', 'e']) {
+        await subscribed(c, name);
+        await healthy.waitForEvent((e) => e.channel === name);
+      }
+      expect(healthy.delivered().map((e) => e.channel)).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect(recorded.dropped('queue_full')).toBe(3);
+    } finally {
+      await healthy.close();
+    }
+  });
+
   it('flushes batched and delayed events when the server shuts down', async () => {
     const { app, receiver, server } = await setup({
       events: ['channel_occupied', 'channel_vacated', 'member_added', 'member_removed'],
