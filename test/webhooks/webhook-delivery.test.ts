@@ -250,7 +250,8 @@ describe('webhooks delivered to a real receiver', () => {
       const app: App = { ...TEST_APP, webhooks: [{ url: receiver.url, events: ['channel_occupied'] }, { url: healthy.url, events: ['channel_occupied'] }] };
       const logger = silentLogger();
       dispatcher = new WebhookDispatcher({ apps: [app], logger, stats: recorded.stats, batchMs: 0, vacateDelayMs: 0, maxAgeMs: 60_000, queueSize: 2, timeoutMs: 5000 });
-      server = await startSidecar({}, { apps: [app], observers: [dispatcher], logger });
+      // The dead receiver never answers: do not let shutdown wait the usual timeout for it.
+      server = await startSidecar({ shutdownTimeout: 0.05 }, { apps: [app], observers: [dispatcher], logger });
       const c = client(app);
       for (const name of ['a', 'b', 'c', 'd', 'e']) {
         await subscribed(c, name);
