@@ -6,6 +6,8 @@ import { describeUrl, webhookBody, webhookHeaders, type WebhookEvent } from './w
 import type { DeliveryResult, WebhookSender } from './webhook-sender.js';
 import type { WebhookDropReason, WebhookStats } from './webhook-stats.js';
 
+const SHUTDOWN_RETRY_MS = 250;
+
 export interface DeliveryTiming {
   batchMs: number;
   maxAgeMs: number;
@@ -73,9 +75,17 @@ export class TargetQueue {
     this.#schedule();
   }
 
-  /** Shutdown: stop waiting for batches (retries keep their backoff). */
+  /**
+   * Shutdown: stop waiting for batches, and give a request that is backing off one attempt now
+   * (its next backoff may be longer than the whole --shutdown-timeout).
+   */
   hurry(): void {
     this.#urgent = true;
+    if (this.#retryTimer && this.#job) {
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = undefined;
+      this.#attempt(this.#job);
+    }
     this.#schedule();
   }
 
@@ -139,14 +149,17 @@ export class TargetQueue {
         this.#o.dropped('rejected', job.events);
         return this.#finish(job);
       }
-      const delay = Math.max(retryDelay(job.attempts, timing.retryBaseMs, timing.retryMaxMs), result.retryAfterMs ?? 0);
-      const age = this.#o.now() + delay - job.createdAt;
-      if (age > timing.maxAgeMs) {
+      const remaining = job.createdAt + timing.maxAgeMs - this.#o.now();
+      if (remaining <= 0) {
         logger.warn({ appId: app.id, url: this.#url, reason: result.reason, attempts: job.attempts, events: job.events },
           `webhook dropped: still failing (${result.reason}) after ${job.attempts} attempts; --webhook-max-age reached`);
         this.#o.dropped('expired', job.events);
         return this.#finish(job);
       }
+      const backoff = Math.max(retryDelay(job.attempts, timing.retryBaseMs, timing.retryMaxMs), result.retryAfterMs ?? 0);
+      // The last attempt lands on the max age; shutting down, the usual backoff would outlast
+      // --shutdown-timeout, so keep trying briskly.
+      const delay = Math.min(this.#urgent ? Math.min(backoff, SHUTDOWN_RETRY_MS) : backoff, remaining);
       stats.webhookRetried?.(app.id);
       const log = job.attempts === 1 ? logger.warn.bind(logger) : logger.debug.bind(logger);
       log({ appId: app.id, url: this.#url, reason: result.reason, attempt: job.attempts, retryInMs: delay }, `webhook delivery failed (${result.reason}); retrying`);
@@ -156,9 +169,9 @@ export class TargetQueue {
       }, delay);
       this.#retryTimer.unref();
     };
-    this.#o.sender.post(this.#o.target.url, job.headers, job.body).then(settle, (err: unknown) => {
-      settle({ kind: 'retry', status: undefined, reason: err instanceof Error ? err.message : String(err) });
-    });
+    this.#o.sender.post(this.#o.target.url, job.headers, job.body)
+      .then(settle, (err: unknown) => settle({ kind: 'retry', status: undefined, reason: err instanceof Error ? err.message : String(err) }))
+      .catch((err: unknown) => this.#o.logger.error({ err }, 'webhook delivery bookkeeping failed'));
   }
 
   #finish(job: Job): void {

@@ -280,6 +280,16 @@ describe('webhooks delivered to a real receiver', () => {
     ]);
   });
 
+  it('gives a batch that is backing off one prompt attempt at shutdown', async () => {
+    const { app, receiver, server } = await setup({
+      reply: (n) => (n === 0 ? 503 : 200), events: ['channel_occupied'], dispatcher: { retryBaseMs: 600_000, retryMaxMs: 600_000 },
+    });
+    await subscribed(client(app), 'orders');
+    await receiver.waitForRequests(1);
+    await server.close();
+    expect(receiver.delivered()).toEqual([{ name: 'channel_occupied', channel: 'orders' }]);
+  });
+
   it('counts what the shutdown timeout cuts off as dropped', async () => {
     const recorded = recordingStats();
     const { app, receiver, server, dispatcher } = await setup({
