@@ -6,6 +6,8 @@ export interface RejectionInfo {
   detail: string;
   appId?: string;
   ip?: string;
+  /** Set for subscription rejections. */
+  channel?: string;
 }
 
 /**

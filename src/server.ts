@@ -12,6 +12,7 @@ import { createHandshakeRateGuard } from './guards/handshake-rate-guard.js';
 import { createOriginGuard } from './guards/origin-guard.js';
 import { createApiRouter } from './http/api-router.js';
 import { createLogger, type Logger } from './logging/logger.js';
+import { createRejectionLog } from './logging/rejection-log.js';
 import { Observers, type ServerObserver } from './observers.js';
 import { CODES } from './protocol/codes.js';
 import { startHeartbeat } from './server/heartbeat.js';
@@ -54,6 +55,7 @@ export function createSidecar(options: SidecarOptions): Sidecar {
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const observers = new Observers();
   observers.onError((err, method) => logger.error({ err, method }, 'observer failed'));
+  observers.add(createRejectionLog(logger, options.now ? { now: options.now } : {}));
   for (const observer of options.observers ?? []) observers.add(observer);
 
   const registry = new AppRegistry(apps);

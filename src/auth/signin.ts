@@ -14,7 +14,9 @@ export async function signIn(hub: Hub, connection: Connection, auth: string, use
     hub.observers.emit('rejected', { entry: CODES.signinFailed, detail: why, appId: connection.app.id, ip: connection.ip });
   };
   if (auth === '' && hub.authForwarder?.canAuthenticateUsers) {
-    const result = await hub.authForwarder.authenticateUser({ socketId: connection.socketId, headers: connection.headers, ip: connection.ip });
+    const result = await hub.authForwarder.authenticateUser({
+      socketId: connection.socketId, headers: connection.headers, ip: connection.ip, isStale: () => connection.closed,
+    });
     if (connection.closed) return;
     if (!result.ok) return fail(`Sign-in refused by the user auth endpoint (${result.status}): ${result.reason}`);
     auth = result.auth;

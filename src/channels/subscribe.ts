@@ -35,14 +35,15 @@ function parseChannelData(channelData: string, maxInfoBytes: number): MemberResu
 
 function rejectSubscription(hub: Hub, connection: Connection, channel: string, entry: CodeEntry, reason: string): void {
   connection.send(subscriptionErrorFrame(channel, entry.code, reason, entry.code === 503 ? 'AuthUnavailable' : 'AuthError'));
-  hub.observers.emit('rejected', { entry, detail: reason, appId: connection.app.id, ip: connection.ip });
-  hub.logger.debug({ code: entry.code, reason: entry.id, appId: connection.app.id, ip: connection.ip, channel }, reason);
+  hub.observers.emit('rejected', { entry, detail: reason, appId: connection.app.id, ip: connection.ip, channel });
 }
 
+/** The catalogue entry of a failed forwarded auth, by the status the forwarder reports. */
 function statusEntry(status: number): CodeEntry {
   if (status === 403) return CODES.subscriptionForbidden;
-  if (status === 401) return CODES.subscriptionBadSignature;
+  if (status === 401) return CODES.authUnauthenticated;
   if (status === 400) return CODES.subscriptionInvalidData;
+  if (status === 502) return CODES.authBadReply;
   return CODES.authUnavailable;
 }
 
@@ -73,7 +74,10 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
     const { app } = connection;
     if (auth === '' && hub.authForwarder?.canAuthorizeChannels) {
       connection.pendingChannels.add(channel);
-      const result = await hub.authForwarder.authorizeChannel({ socketId: connection.socketId, channel, headers: connection.headers, ip: connection.ip });
+      const result = await hub.authForwarder.authorizeChannel({
+        socketId: connection.socketId, channel, headers: connection.headers, ip: connection.ip,
+        isStale: () => connection.closed || !connection.pendingChannels.has(channel),
+      });
       // An unsubscribe (or disconnect) while Laravel was answering cancels the subscription.
       if (!connection.pendingChannels.delete(channel) || connection.closed) return;
       if (!result.ok) {

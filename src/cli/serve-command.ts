@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { createLaravelAuthForwarder } from '../auth/laravel-auth-forwarder.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../logging/logger.js';
 import { createOperations } from '../operations.js';
@@ -35,8 +36,10 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     if (devCredentials) {
       logger.warn('Using the built-in development app (id "app-id", key "app-key" and its well-known secret). These credentials are public: for local development only. Set --app-id/--app-key/--app-secret, an apps file, or run inside a Laravel project with broadcasting configured.');
     }
+    // Server-side auth: subscriptions and sign-ins with an empty auth are authorized by Laravel.
+    const authForwarder = config.authUrl || config.userAuthUrl ? createLaravelAuthForwarder(config, logger) : undefined;
     const operations = createOperations({ loaded: result.value, logger, version: packageVersion() });
-    const sidecar = createSidecar({ loaded: result.value, logger, observers: operations.observers });
+    const sidecar = createSidecar({ loaded: result.value, logger, observers: operations.observers, ...(authForwarder ? { authForwarder } : {}) });
     let address: Awaited<ReturnType<typeof sidecar.listen>>;
     try {
       const metrics = await operations.start(sidecar);
@@ -45,6 +48,7 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     } catch (err) {
       logger.error((err as Error).message);
       await operations.close();
+      await authForwarder?.close();
       logger.flush();
       io.setExitCode(1);
       return;
@@ -53,7 +57,7 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');
-        sidecar.close().then(() => operations.close()).then(() => {
+        sidecar.close().then(() => Promise.all([operations.close(), authForwarder?.close()])).then(() => {
           logger.info('stopped');
           logger.flush();
           resolve();

@@ -9,8 +9,9 @@ import type { Hub } from '../channels/hub.js';
 import { Connection, type HandshakeHeaders } from '../connections/connection.js';
 import { handleMessage } from '../connections/handle-message.js';
 import { createSocketId } from '../connections/socket-id.js';
-import { resolveClientIp, resolveRequestHost } from '../guards/client-ip.js';
+import { isFromTrustedProxy, resolveClientIp, resolveRequestHost } from '../guards/client-ip.js';
 import type { GuardVerdict, HandshakeContext, HandshakeGuard } from '../guards/handshake-guard.js';
+import { closeReason } from '../protocol/close-reason.js';
 import { CODES, type CodeEntry } from '../protocol/codes.js';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/server-frames.js';
 
@@ -41,12 +42,20 @@ function rejectHttp(socket: Duplex, entry: CodeEntry, detail: string, retryAfter
   socket.end(`${headers.join('\r\n')}\r\n\r\n${body}`);
 }
 
-function keptHeaders(req: IncomingMessage): HandshakeHeaders {
+/**
+ * The handshake headers auth forwarding replays to Laravel. X-Forwarded-* only count when a
+ * trusted proxy set them; from anyone else they are dropped, or a client could make Laravel (which
+ * trusts the sidecar) believe any IP or host. X-Forwarded-Host is replaced by the host resolved
+ * by the same rule the origin guard used.
+ */
+function keptHeaders(req: IncomingMessage, fromTrustedProxy: boolean, host: string | undefined): HandshakeHeaders {
   const out: HandshakeHeaders = {};
   for (const name of FORWARDED_HANDSHAKE_HEADERS) {
+    if (!fromTrustedProxy && name.startsWith('x-forwarded-')) continue;
     const value = req.headers[name];
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
+  if (host !== undefined) out['x-forwarded-host'] = host;
   return out;
 }
 
@@ -54,14 +63,14 @@ function keptHeaders(req: IncomingMessage): HandshakeHeaders {
 export function createUpgradeHandler(options: UpgradeOptions) {
   const { hub, wss } = options;
 
+  // Logged once by the rejection log observer (src/logging/rejection-log.ts).
   const reject = (entry: CodeEntry, detail: string, context: { app?: App | undefined; ip: string }) => {
     hub.observers.emit('rejected', { entry, detail, ip: context.ip, ...(context.app ? { appId: context.app.id } : {}) });
-    hub.logger.info({ code: entry.code, reason: entry.id, appId: context.app?.id, ip: context.ip }, detail);
   };
 
   const closeWith = (ws: WebSocket, entry: CodeEntry, detail: string) => {
     ws.send(errorFrame(entry, detail));
-    ws.close(entry.code, detail.slice(0, 120));
+    ws.close(entry.code, closeReason(detail));
   };
 
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -116,17 +125,17 @@ export function createUpgradeHandler(options: UpgradeOptions) {
         closeWith(ws, failure.entry, failure.detail);
         return;
       }
-      accept(ws, app!, socket as Socket, ip, req);
+      accept(ws, app!, socket as Socket, ip, options.keepHeaders ? keptHeaders(req, isFromTrustedProxy(req, options.isTrustedProxy), context.host) : {});
     });
   };
 
-  function accept(ws: WebSocket, app: App, socket: Socket, ip: string, req: IncomingMessage): void {
+  function accept(ws: WebSocket, app: App, socket: Socket, ip: string, headers: HandshakeHeaders): void {
     let socketId = createSocketId();
     while (hub.hasSocketId(socketId)) socketId = createSocketId();
     const { config } = hub;
     const connection = new Connection({
       ws, socket, socketId, app, ip,
-      headers: options.keepHeaders ? keptHeaders(req) : {},
+      headers,
       limits: {
         maxBufferedBytes: config.maxBufferedBytes,
         clientEventRate: config.clientEventRate,
