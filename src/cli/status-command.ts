@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { parse as parseDotenv } from 'dotenv';
 import { request } from 'undici';
 import { CONFIG_SCHEMA, envName } from '../config/schema.js';
 import { parsePrometheusText } from '../metrics/prometheus-text.js';
@@ -21,16 +24,27 @@ export function metricsUrl(given: string): string {
   return url.toString();
 }
 
+/** ./.env below the real environment, as `serve` layers them. */
+function environment(io: CliIO): CliIO['env'] {
+  let file: Record<string, string> = {};
+  try {
+    file = parseDotenv(readFileSync(join(io.cwd, '.env')));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') io.stderr.write(`pusher-sidecar: ./.env cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); using defaults\n`);
+  }
+  return { ...file, ...io.env };
+}
+
 export function registerStatusCommand(program: Command, io: CliIO): void {
   program
     .command('status')
     .description('One-screen summary of a running server, read from its /metrics endpoint')
-    .option('--url <URL>', 'metrics endpoint of the server (default: this machine\'s --metrics-host/--metrics-port)')
+    .option('--url <URL>', 'metrics endpoint of the server (default: --metrics-host/--metrics-port from the environment or ./.env, else 127.0.0.1:9601)')
     .option('--timeout <MS>', 'give up after this many milliseconds', '5000')
     .action(async (options: { url?: string; timeout: string }) => {
       let url: string;
       try {
-        url = options.url ? metricsUrl(options.url) : defaultMetricsUrl(io.env);
+        url = options.url ? metricsUrl(options.url) : defaultMetricsUrl(environment(io));
       } catch {
         io.stderr.write(`pusher-sidecar: --url ${options.url}: not a URL (e.g. http://10.0.0.5:9601)\n`);
         io.setExitCode(2);

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { defaultMetricsUrl, metricsUrl } from '../../src/cli/status-command.js';
@@ -48,6 +51,17 @@ describe('pusher-sidecar status', () => {
     expect(text.indexOf('origin_not_allowed')).toBeLessThan(text.indexOf('app_not_found'));
     expect(text).toContain('webhooks: backlog 1 events');
     expect(text).not.toContain(TEST_APP.secret);
+  });
+
+  it('finds the metrics port in ./.env like serve does', async () => {
+    metrics = new Metrics({ version: '4.5.6', defaultMetrics: false });
+    metricsServer = await startMetricsServer({ host: '127.0.0.1', port: 0, registry: metrics.registry, logger: silentLogger() });
+    const dir = mkdtempSync(join(tmpdir(), 'status-'));
+    writeFileSync(join(dir, '.env'), `PUSHER_SIDECAR_METRICS_PORT=${metricsServer.port}\n`);
+    const { io, stdout } = captureIO(dir);
+    expect(await main(['node', 'pusher-sidecar', 'status'], io)).toBe(0);
+    expect(stdout()).toContain(`pusher-sidecar 4.5.6 — http://127.0.0.1:${metricsServer.port}/metrics`);
+    expect(stdout()).toContain('rejections: none');
   });
 
   it('explains an unreachable server and exits 1', async () => {
