@@ -46,20 +46,29 @@ export function checkConfigCache(dir: string): CheckResult {
   return warn('config-cache', 'the config is cached (bootstrap/cache/config.php): Laravel ignores .env until the cache is rebuilt', fix);
 }
 
+/** Where Caddy's config usually is: the project (FrankenPHP, `caddy run` in the app), then the system package's. */
+const CADDYFILE_CANDIDATES = (dir: string) => [join(dir, 'Caddyfile'), '/etc/caddy/Caddyfile'];
+
 /** The Caddy snippet routes /app/* (WebSockets) to the sidecar; the app's Caddyfile must import it. */
-export function checkCaddy(dir: string, caddyfile?: string): CheckResult {
-  const path = caddyfile ? (isAbsolute(caddyfile) ? caddyfile : join(dir, caddyfile)) : join(dir, 'Caddyfile');
-  const text = read(path);
-  const shown = relative(dir, path) || path;
-  if (text === undefined) {
-    return fail('caddy', `no Caddyfile at ${shown}`,
-      `pass --caddyfile PATH if it lives elsewhere, or run pusher-sidecar install; if another proxy routes /app/* to the sidecar, use --skip caddy`);
+export function checkCaddy(dir: string, caddyfile?: string, searched: string[] = CADDYFILE_CANDIDATES(dir)): CheckResult {
+  const candidates = caddyfile ? [isAbsolute(caddyfile) ? caddyfile : join(dir, caddyfile)] : searched;
+  const path = candidates.find((candidate) => existsSync(candidate));
+  const text = path === undefined ? undefined : read(path);
+  if (path === undefined || text === undefined) {
+    const looked = candidates.map((c) => relative(dir, c).startsWith('..') ? c : relative(dir, c)).join(' or ');
+    if (caddyfile) return fail('caddy', `cannot read ${looked}`, 'check the --caddyfile path');
+    // Not fatal: the WebSocket check below proves whether /app/* reaches the sidecar anyway.
+    return warn('caddy', `no Caddyfile at ${looked}`,
+      'pass --caddyfile PATH to check that it imports pusher-sidecar.caddy; behind another proxy, route /app/* (WebSocket upgrades) to the sidecar and use --skip caddy');
   }
+  const shown = relative(dir, path).startsWith('..') ? path : relative(dir, path);
   const imports = [...text.matchAll(/^\s*import\s+(\S+)/gm)].map((m) => m[1]!.replace(/^["']|["']$/g, ''));
   const snippet = imports.find((target) => target.endsWith(SNIPPET_FILE));
   if (!snippet) {
+    // Caddy resolves imports from the Caddyfile's directory.
+    const target = dirname(path) === dir ? SNIPPET_FILE : join(dir, SNIPPET_FILE);
     return fail('caddy', `${shown} does not import ${SNIPPET_FILE}`,
-      `add the line "import ${SNIPPET_FILE}" inside the site block of ${shown} (between the braces after your domain), then reload Caddy (caddy reload, or restart FrankenPHP / Octane)`);
+      `add the line "import ${target}" inside the site block of ${shown} (between the braces after your domain), then reload Caddy (caddy reload, or restart FrankenPHP / Octane)`);
   }
   const snippetPath = isAbsolute(snippet) ? snippet : join(dirname(path), snippet);
   if (!existsSync(snippetPath)) {

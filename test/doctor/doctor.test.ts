@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/apps/app.js';
 import { main } from '../../src/cli/main.js';
 import { startFakeSite, closedPort, type FakeSite } from '../helpers/fake-laravel-site.js';
-import { broadcastEnvLines, createLaravelFixture, type BroadcastEnv, type FixtureOptions } from '../helpers/laravel-fixture.js';
+import { broadcastEnvLines, createLaravelFixture, type BroadcastEnv, type FixtureOptions } from '../helpers/doctor-fixture.js';
 import { captureIO } from '../helpers/ops-sidecar.js';
 import { TEST_APP, startSidecar, stopAll } from '../helpers/start-sidecar.js';
 
