@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { createLaravelAuthForwarder } from '../auth/laravel-auth-forwarder.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../logging/logger.js';
+import { createOperations } from '../operations.js';
 import { createSidecar } from '../server.js';
+import { packageVersion } from '../version.js';
 import { addSchemaOptions, givenFlags } from './schema-options.js';
 import type { CliIO } from './cli-io.js';
 
@@ -36,13 +38,26 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     }
     // Server-side auth: subscriptions and sign-ins with an empty auth are authorized by Laravel.
     const authForwarder = config.authUrl || config.userAuthUrl ? createLaravelAuthForwarder(config, logger) : undefined;
-    const sidecar = createSidecar({ loaded: result.value, logger, ...(authForwarder ? { authForwarder } : {}) });
-    const address = await sidecar.listen();
+    const operations = createOperations({ loaded: result.value, logger, version: packageVersion() });
+    const sidecar = createSidecar({ loaded: result.value, logger, observers: operations.observers, ...(authForwarder ? { authForwarder } : {}) });
+    let address: Awaited<ReturnType<typeof sidecar.listen>>;
+    try {
+      const metrics = await operations.start(sidecar);
+      if (metrics) logger.info({ url: metrics.url }, `metrics on ${metrics.url}`);
+      address = await sidecar.listen();
+    } catch (err) {
+      logger.error((err as Error).message);
+      await operations.close();
+      await authForwarder?.close();
+      logger.flush();
+      io.setExitCode(1);
+      return;
+    }
     logger.info({ host: address.host, port: address.port, url: address.url, apps: result.value.apps.map((a) => a.id) }, `listening on ${address.url}`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');
-        sidecar.close().then(() => authForwarder?.close()).then(() => {
+        sidecar.close().then(() => Promise.all([operations.close(), authForwarder?.close()])).then(() => {
           logger.info('stopped');
           logger.flush();
           resolve();

@@ -126,7 +126,7 @@ export const CONFIG_SCHEMA = {
   webhookBatchMs: { type: 'integer', default: 250, min: 0, group: 'webhooks', unit: 'MS', description: 'Events within this window are sent in one request.' },
   webhookVacateDelay: { type: 'number', default: 3, min: 0, group: 'webhooks', unit: 'SECONDS', description: 'channel_vacated / member_removed wait this long and are dropped if the channel or member returns.' },
   webhookMaxAge: { type: 'integer', default: 300, min: 1, group: 'webhooks', unit: 'SECONDS', description: 'Retries stop once a webhook is this old.' },
-  webhookQueueSize: { type: 'integer', default: 10000, min: 1, group: 'webhooks', unit: 'N', description: 'Webhook events held for delivery; overflow is counted and logged.' },
+  webhookQueueSize: { type: 'integer', default: 10000, min: 1, group: 'webhooks', unit: 'N', description: 'Webhook events held per receiver while it is slow or down; overflow is dropped, counted and logged.' },
   webhookTimeout: { type: 'integer', default: 10000, min: 1, group: 'webhooks', unit: 'MS', description: 'Timeout of one webhook request.' },
 
   metricsPort: { type: 'integer', default: 9601, min: 0, max: 65535, group: 'metrics', unit: 'PORT', description: 'Prometheus /metrics port; 0 disables.' },

@@ -13,6 +13,8 @@ export interface ApiRouterOptions {
   hub: Hub;
   apps: AppRegistry;
   isReady: () => boolean;
+  /** Why the server is not ready (shown in the /ready reply). */
+  notReadyReason?: () => string | undefined;
 }
 
 interface ApiRequest {
@@ -58,7 +60,7 @@ export function createApiRouter(options: ApiRouterOptions) {
     if (url.pathname === '/up') return { name: 'up', reply: ok({ status: 'ok' }) };
     if (url.pathname === '/ready') {
       const ready = options.isReady();
-      return { name: 'ready', reply: ready ? ok({ ready: true }) : fail(CODES.httpUnavailable, 'Not ready: shutting down') };
+      return { name: 'ready', reply: ready ? ok({ ready: true }) : fail(CODES.httpUnavailable, `Not ready: ${options.notReadyReason?.() ?? 'shutting down'}`) };
     }
     const apiPath = url.pathname.slice(Math.max(0, url.pathname.indexOf('/apps/')));
     let match: string[] | null = null;
