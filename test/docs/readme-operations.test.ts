@@ -4,9 +4,9 @@ import { renderMetricsTable } from '../../src/metrics/metrics-table.js';
 import { WEBHOOK_EVENT_NAMES } from '../../src/config/schema.js';
 import { CHECK_IDS } from '../../src/doctor/check-result.js';
 
-const doc = readFileSync(new URL('../../docs/readme-operations.md', import.meta.url), 'utf8');
+const doc = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
-describe('docs/readme-operations.md', () => {
+describe('README operations section', () => {
   it('carries the metric table generated from the registry', () => {
     const between = doc.slice(doc.indexOf('<!-- metrics:start -->') + '<!-- metrics:start -->'.length, doc.indexOf('<!-- metrics:end -->')).trim();
     expect(between).toBe(renderMetricsTable());
