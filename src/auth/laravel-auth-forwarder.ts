@@ -17,6 +17,19 @@ export interface LaravelAuthForwarderDeps {
   /** Replaces the undici transport (unit tests). */
   transport?: AuthTransport;
   now?: () => number;
+  /** Called once per request actually sent (coalesced ones count once), for the metrics. */
+  onOutcome?: (outcome: AuthOutcome, seconds: number) => void;
+}
+
+/** A bounded label set for the auth-forward metrics. */
+export type AuthOutcome = 'ok' | 'unauthenticated' | 'forbidden' | 'bad_reply' | 'unavailable';
+
+function outcomeOf(result: Outcome): AuthOutcome {
+  if (result.ok) return 'ok';
+  if (result.status === 401) return 'unauthenticated';
+  if (result.status === 403) return 'forbidden';
+  if (result.status === 503) return 'unavailable';
+  return 'bad_reply';
 }
 
 export interface LaravelAuthForwarder extends AuthForwarder {
@@ -154,7 +167,13 @@ export function createLaravelAuthForwarder(config: LaravelAuthConfig, logger: Lo
       return existing.promise;
     }
     const entry = { stale: [stale], promise: undefined as unknown as Promise<Outcome> };
-    entry.promise = send(out, () => entry.stale.every((s) => s())).finally(() => inFlight.delete(key));
+    const started = now();
+    entry.promise = send(out, () => entry.stale.every((s) => s()))
+      .then((result) => {
+        deps.onOutcome?.(outcomeOf(result), (now() - started) / 1000);
+        return result;
+      })
+      .finally(() => inFlight.delete(key));
     inFlight.set(key, entry);
     return entry.promise;
   }
