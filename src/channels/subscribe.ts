@@ -120,16 +120,12 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
   connection.send(
     result.channel.members ? subscriptionSucceededFrame(channel, { presence: result.channel.presenceSnapshot() }) : subscriptionSucceededFrame(channel),
   );
-  if (cache) {
-    const cached = state.cachedEvent(channel, hub.now());
-    if (cached) {
-      connection.sendMessage(new OutboundMessage(channelEventFrame(cached.event, channel, cached.data)));
-    } else {
-      connection.send(cacheMissFrame(channel));
-      hub.observers.emit('cacheMiss', connection.app, channel);
-    }
-  }
+  const cached = cache ? state.cachedEvent(channel, hub.now()) : undefined;
+  if (cached) connection.sendMessage(new OutboundMessage(channelEventFrame(cached.event, channel, cached.data)));
+  else if (cache) connection.send(cacheMissFrame(channel));
   hub.afterJoin(connection, channel, result);
+  // After afterJoin, so the channel_occupied webhook precedes cache_miss for the same channel.
+  if (cache && !cached) hub.observers.emit('cacheMiss', connection.app, channel);
 }
 
 export function unsubscribe(hub: Hub, connection: Connection, channel: string): void {
