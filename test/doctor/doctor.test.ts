@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/apps/app.js';
 import { main } from '../../src/cli/main.js';
-import { startFakeSite, closedPort, type FakeSite } from '../helpers/fake-laravel-site.js';
+import { captureIO } from '../helpers/capture-io.js';
 import { broadcastEnvLines, createLaravelFixture, type BroadcastEnv, type FixtureOptions } from '../helpers/doctor-fixture.js';
-import { captureIO } from '../helpers/ops-sidecar.js';
-import { TEST_APP, startSidecar, stopAll } from '../helpers/start-sidecar.js';
+import { startFakeSite, closedPort, type FakeSite } from '../helpers/fake-laravel-site.js';
+import { TEST_APP, startSidecar } from '../helpers/start-sidecar.js';
 
 const APP: App = { ...TEST_APP, id: '123456', key: 'laravelkey0000000000', secret: 'laravelsecret0000000' };
 
@@ -23,7 +23,6 @@ interface Scenario {
 describe('pusher-sidecar doctor', () => {
   let site: FakeSite | undefined;
   afterEach(async () => {
-    await stopAll();
     await site?.close();
     site = undefined;
   });

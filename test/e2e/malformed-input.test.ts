@@ -1,11 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { disconnectAll, rawClient, type RawClient } from '../helpers/clients.js';
-import { startSidecar, stopAll } from '../helpers/start-sidecar.js';
-
-afterEach(async () => {
-  disconnectAll();
-  await stopAll();
-});
+import { describe, expect, it } from 'vitest';
+import { rawClient, type RawClient } from '../helpers/raw-client.js';
+import { startSidecar } from '../helpers/start-sidecar.js';
 
 async function errorFor(client: RawClient, frame: unknown): Promise<{ code: number; message: string }> {
   const before = client.frames.filter((f) => f.event === 'pusher:error').length;
