@@ -15,6 +15,8 @@ import { closeReason } from '../protocol/close-reason.js';
 import { CODES, type CodeEntry } from '../protocol/codes.js';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/server-frames.js';
 
+/** How long a refused socket gets to read its close frame before it is dropped. */
+const REFUSED_SOCKET_GRACE_MS = 2000;
 const SUPPORTED_PROTOCOLS = new Set(['5', '6', '7']);
 // pusher-js may prefix the path (wsPath); the key is the last segment after /app/.
 const APP_PATH = /\/app\/([^/]+)\/?$/;
@@ -69,8 +71,14 @@ export function createUpgradeHandler(options: UpgradeOptions) {
   };
 
   const closeWith = (ws: WebSocket, entry: CodeEntry, detail: string) => {
+    // A refused socket may still send garbage before it reads the close: without a listener ws's
+    // 'error' would be thrown and take the process down.
+    ws.on('error', (err) => hub.logger.debug({ err: err.message }, 'refused socket error'));
     ws.send(errorFrame(entry, detail));
     ws.close(entry.code, closeReason(detail));
+    // Refused sockets are not tracked; a peer that never answers the close must not hold a file
+    // descriptor for ws's 30 s close timeout.
+    setTimeout(() => ws.terminate(), REFUSED_SOCKET_GRACE_MS).unref();
   };
 
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
