@@ -9,6 +9,7 @@ import type { Hub } from '../channels/hub.js';
 import { Connection, type HandshakeHeaders } from '../connections/connection.js';
 import { handleMessage } from '../connections/handle-message.js';
 import { createSocketId } from '../connections/socket-id.js';
+import { decodePathSegment } from '../http/decode-path-segment.js';
 import { isFromTrustedProxy, resolveClientIp, resolveRequestHost } from '../guards/client-ip.js';
 import type { GuardVerdict, HandshakeContext, HandshakeGuard } from '../guards/handshake-guard.js';
 import { closeReason } from '../protocol/close-reason.js';
@@ -91,7 +92,8 @@ export function createUpgradeHandler(options: UpgradeOptions) {
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const key = APP_PATH.exec(url.pathname)?.[1];
-    const app = key === undefined ? undefined : options.apps.findByKey(decodeURIComponent(key));
+    const decodedKey = key === undefined ? undefined : decodePathSegment(key);
+    const app = decodedKey === undefined ? undefined : options.apps.findByKey(decodedKey);
     const context: HandshakeContext = {
       req, ip, app,
       host: resolveRequestHost(req, options.isTrustedProxy),

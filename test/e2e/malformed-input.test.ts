@@ -90,3 +90,15 @@ describe('bad input gets a documented pusher:error and nothing else breaks', () 
     expect((await errorFor(client, { event: 'pusher:subscribe', data: { channel: 'three' } })).code).toBe(4311);
   });
 });
+
+describe('malformed percent-encoding in paths', () => {
+  it('answers 4001 on the WebSocket path and 400 on the API instead of crashing', async () => {
+    const server = await startSidecar();
+    const client = rawClient(server.port, '%E0%A4%A');
+    expect((await client.closed).code).toBe(4001);
+    const res = await fetch(`${server.url}/apps/%E0%A4%A/events`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'Malformed percent-encoding in the path', code: 400 });
+    await rawClient(server.port, server.app.key).socketId();
+  });
+});
