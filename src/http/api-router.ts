@@ -5,7 +5,7 @@ import { verifyApiSignature } from '../auth/api-signature.js';
 import type { Hub } from '../channels/hub.js';
 import { CODES } from '../protocol/codes.js';
 import { fail, ok, type ApiReply } from './api-reply.js';
-import { decodePathSegment } from './decode-path-segment.js';
+import { decodePathSegment, parseRequestUrl } from './request-url.js';
 import { readBody } from './read-body.js';
 import { listChannels, listUsers, showChannel, terminateUserConnections } from './routes/channels.js';
 import { triggerBatch, triggerEvent } from './routes/events.js';
@@ -56,7 +56,8 @@ export function createApiRouter(options: ApiRouterOptions) {
   const { hub } = options;
 
   async function route(req: IncomingMessage): Promise<{ name: string; reply: ApiReply }> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseRequestUrl(req.url);
+    if (!url) return { name: 'not_found', reply: fail(CODES.httpBadRequest, 'Unparseable request target') };
     const method = req.method ?? 'GET';
     if (url.pathname === '/up') return { name: 'up', reply: ok({ status: 'ok' }) };
     if (url.pathname === '/ready') {

@@ -9,7 +9,7 @@ import type { Hub } from '../channels/hub.js';
 import { Connection, type HandshakeHeaders } from '../connections/connection.js';
 import { handleMessage } from '../connections/handle-message.js';
 import { createSocketId } from '../connections/socket-id.js';
-import { decodePathSegment } from '../http/decode-path-segment.js';
+import { decodePathSegment, parseRequestUrl } from '../http/request-url.js';
 import { isFromTrustedProxy, resolveClientIp, resolveRequestHost } from '../guards/client-ip.js';
 import type { GuardVerdict, HandshakeContext, HandshakeGuard } from '../guards/handshake-guard.js';
 import { closeReason } from '../protocol/close-reason.js';
@@ -90,7 +90,12 @@ export function createUpgradeHandler(options: UpgradeOptions) {
       rejectHttp(socket, CODES.httpUnavailable, 'Server is shutting down');
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseRequestUrl(req.url);
+    if (!url) {
+      reject(CODES.httpBadRequest, 'Unparseable request target', { ip });
+      rejectHttp(socket, CODES.httpBadRequest, 'Unparseable request target');
+      return;
+    }
     const key = APP_PATH.exec(url.pathname)?.[1];
     const decodedKey = key === undefined ? undefined : decodePathSegment(key);
     const app = decodedKey === undefined ? undefined : options.apps.findByKey(decodedKey);

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { disconnectAll, rawClient, type RawClient } from '../helpers/clients.js';
 import { startSidecar, stopAll } from '../helpers/start-sidecar.js';
@@ -88,6 +90,26 @@ describe('bad input gets a documented pusher:error and nothing else breaks', () 
       await client.nextEvent('pusher_internal:subscription_succeeded', channel);
     }
     expect((await errorFor(client, { event: 'pusher:subscribe', data: { channel: 'three' } })).code).toBe(4311);
+  });
+});
+
+/** Sends a raw request line (Node's own clients refuse to send such targets) and returns the status line. */
+async function rawStatusLine(port: number, target: string, upgrade: boolean): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  const upgradeHeaders = upgrade ? 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' : 'Connection: close\r\n';
+  socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${upgradeHeaders}\r\n`);
+  const [chunk] = (await once(socket, 'data')) as [Buffer];
+  socket.destroy();
+  return chunk.toString().split('\r\n')[0]!;
+}
+
+describe('unparseable request targets', () => {
+  it('answers 400 on the upgrade path and on the API, and keeps serving', async () => {
+    const server = await startSidecar();
+    expect(await rawStatusLine(server.port, 'http://[', true)).toBe('HTTP/1.1 400 Bad Request');
+    expect(await rawStatusLine(server.port, 'http://[', false)).toBe('HTTP/1.1 400 Bad Request');
+    await rawClient(server.port, server.app.key).socketId();
   });
 });
 
