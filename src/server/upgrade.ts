@@ -166,7 +166,15 @@ export function createUpgradeHandler(options: UpgradeOptions) {
     });
     hub.addConnection(connection);
     hub.observers.emit('connectionOpened', app);
-    ws.on('message', (data, isBinary) => handleMessage(hub, connection, data, isBinary));
+    ws.on('message', (data, isBinary) => {
+      // Last line of defence: a bug in one handler must cost this message, not the process.
+      try {
+        handleMessage(hub, connection, data, isBinary);
+      } catch (err) {
+        hub.logger.error({ err, socketId, appId: app.id }, 'message handler failed');
+        connection.sendError(CODES.invalidMessage, 'Invalid message: the server could not process it');
+      }
+    });
     ws.on('pong', () => {
       connection.lastActivity = hub.now();
       connection.pingSentAt = 0;

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { disconnectAll, rawClient, type RawClient } from '../helpers/clients.js';
+import { channelAuth } from '../helpers/signing.js';
 import { startSidecar, stopAll } from '../helpers/start-sidecar.js';
 
 afterEach(async () => {
@@ -122,5 +123,27 @@ describe('malformed percent-encoding in paths', () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 'Malformed percent-encoding in the path', code: 400 });
     await rawClient(server.port, server.app.key).socketId();
+  });
+});
+
+describe('deeply nested JSON', () => {
+  it('rejects client event data and presence channel_data nested too deep to re-serialize, and keeps serving', async () => {
+    const server = await startSidecar();
+    const client = rawClient(server.port, server.app.key);
+    const socketId = await client.socketId();
+    client.send({ event: 'pusher:subscribe', data: { channel: 'private-deep', auth: channelAuth(server.app.key, server.app.secret, socketId, 'private-deep') } });
+    await client.nextEvent('pusher_internal:subscription_succeeded');
+    const deep = '['.repeat(7000) + ']'.repeat(7000);
+    client.send(`{"event":"client-deep","channel":"private-deep","data":${deep}}`);
+    expect((await client.nextEvent('pusher:error')).data).toMatchObject({ code: 4300 });
+
+    const channelData = `{"user_id":"1","user_info":${'['.repeat(40)}${']'.repeat(40)}}`;
+    client.send({ event: 'pusher:subscribe', data: { channel: 'presence-deep', auth: channelAuth(server.app.key, server.app.secret, socketId, 'presence-deep', channelData), channel_data: channelData } });
+    const error = await client.nextEvent('pusher:subscription_error', 'presence-deep');
+    expect(error.data).toMatchObject({ status: 400 });
+    expect(JSON.stringify(error.data)).toContain('nested deeper than 32');
+
+    const res = await fetch(`${server.url}/up`);
+    expect(res.status).toBe(200);
   });
 });
