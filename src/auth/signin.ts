@@ -2,6 +2,7 @@ import type { Hub } from '../channels/hub.js';
 import type { Connection } from '../connections/connection.js';
 import { isValidUserId } from '../protocol/channel-names.js';
 import { CODES } from '../protocol/codes.js';
+import { MAX_USER_DATA_DEPTH, jsonNestingDepth } from '../protocol/safe-json.js';
 import { signinSuccessFrame } from '../protocol/server-frames.js';
 import { userAuthString, verifyToken } from './signatures.js';
 
@@ -25,6 +26,7 @@ export async function signIn(hub: Hub, connection: Connection, auth: string, use
   if (!verifyToken(auth, connection.app.key, connection.app.secret, userAuthString(connection.socketId, userData))) {
     return fail('Invalid signature for pusher:signin');
   }
+  if (jsonNestingDepth(userData) > MAX_USER_DATA_DEPTH) return fail(`user_data is nested deeper than ${MAX_USER_DATA_DEPTH} levels`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(userData);

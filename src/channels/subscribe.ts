@@ -1,5 +1,6 @@
 import { channelAuthString, verifyToken } from '../auth/signatures.js';
 import type { Connection } from '../connections/connection.js';
+import { MAX_USER_DATA_DEPTH, jsonNestingDepth } from '../protocol/safe-json.js';
 import { OutboundMessage } from '../connections/outbound-message.js';
 import { SERVER_TO_USER_PREFIX, describeChannel, isValidChannelName, isValidUserId } from '../protocol/channel-names.js';
 import { CODES, type CodeEntry } from '../protocol/codes.js';
@@ -14,6 +15,7 @@ interface Member {
 type MemberResult = { ok: true; member: Member } | { ok: false; reason: string };
 
 function parseChannelData(channelData: string, maxInfoBytes: number): MemberResult {
+  if (jsonNestingDepth(channelData) > MAX_USER_DATA_DEPTH) return { ok: false, reason: `channel_data is nested deeper than ${MAX_USER_DATA_DEPTH} levels` };
   let parsed: unknown;
   try {
     parsed = JSON.parse(channelData);

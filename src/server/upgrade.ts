@@ -9,12 +9,15 @@ import type { Hub } from '../channels/hub.js';
 import { Connection, type HandshakeHeaders } from '../connections/connection.js';
 import { handleMessage } from '../connections/handle-message.js';
 import { createSocketId } from '../connections/socket-id.js';
+import { decodePathSegment, parseRequestUrl } from '../http/request-url.js';
 import { isFromTrustedProxy, resolveClientIp, resolveRequestHost } from '../guards/client-ip.js';
 import type { GuardVerdict, HandshakeContext, HandshakeGuard } from '../guards/handshake-guard.js';
 import { closeReason } from '../protocol/close-reason.js';
 import { CODES, type CodeEntry } from '../protocol/codes.js';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/server-frames.js';
 
+/** How long a refused socket gets to read its close frame before it is dropped. */
+const REFUSED_SOCKET_GRACE_MS = 2000;
 const SUPPORTED_PROTOCOLS = new Set(['5', '6', '7']);
 // pusher-js may prefix the path (wsPath); the key is the last segment after /app/.
 const APP_PATH = /\/app\/([^/]+)\/?$/;
@@ -69,8 +72,14 @@ export function createUpgradeHandler(options: UpgradeOptions) {
   };
 
   const closeWith = (ws: WebSocket, entry: CodeEntry, detail: string) => {
+    // A refused socket may still send garbage before it reads the close: without a listener ws's
+    // 'error' would be thrown and take the process down.
+    ws.on('error', (err) => hub.logger.debug({ err: err.message }, 'refused socket error'));
     ws.send(errorFrame(entry, detail));
     ws.close(entry.code, closeReason(detail));
+    // Refused sockets are not tracked; a peer that never answers the close must not hold a file
+    // descriptor for ws's 30 s close timeout.
+    setTimeout(() => ws.terminate(), REFUSED_SOCKET_GRACE_MS).unref();
   };
 
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -81,9 +90,15 @@ export function createUpgradeHandler(options: UpgradeOptions) {
       rejectHttp(socket, CODES.httpUnavailable, 'Server is shutting down');
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseRequestUrl(req.url);
+    if (!url) {
+      reject(CODES.httpBadRequest, 'Unparseable request target', { ip });
+      rejectHttp(socket, CODES.httpBadRequest, 'Unparseable request target');
+      return;
+    }
     const key = APP_PATH.exec(url.pathname)?.[1];
-    const app = key === undefined ? undefined : options.apps.findByKey(decodeURIComponent(key));
+    const decodedKey = key === undefined ? undefined : decodePathSegment(key);
+    const app = decodedKey === undefined ? undefined : options.apps.findByKey(decodedKey);
     const context: HandshakeContext = {
       req, ip, app,
       host: resolveRequestHost(req, options.isTrustedProxy),
@@ -151,7 +166,15 @@ export function createUpgradeHandler(options: UpgradeOptions) {
     });
     hub.addConnection(connection);
     hub.observers.emit('connectionOpened', app);
-    ws.on('message', (data, isBinary) => handleMessage(hub, connection, data, isBinary));
+    ws.on('message', (data, isBinary) => {
+      // Last line of defence: a bug in one handler must cost this message, not the process.
+      try {
+        handleMessage(hub, connection, data, isBinary);
+      } catch (err) {
+        hub.logger.error({ err, socketId, appId: app.id }, 'message handler failed');
+        connection.sendError(CODES.invalidMessage, 'Invalid message: the server could not process it');
+      }
+    });
     ws.on('pong', () => {
       connection.lastActivity = hub.now();
       connection.pingSentAt = 0;
