@@ -1,18 +1,8 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startFakeLaravel } from '../helpers/fake-laravel.js';
+import { freePort } from '../helpers/free-port.js';
 import { rawClient } from '../helpers/raw-client.js';
 import { startBin } from '../helpers/run-bin.js';
-
-/** A port nobody listens on right now (the metrics listener cannot report a port 0 choice). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('pusher-sidecar serve --auth-url (built bin)', () => {
   it('authorizes empty-auth subscriptions through Laravel and shuts the forwarder down cleanly', async () => {

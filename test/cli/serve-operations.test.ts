@@ -2,19 +2,10 @@ import { createServer } from 'node:net';
 import Pusher from 'pusher';
 import { describe, expect, it } from 'vitest';
 import { parsePrometheusText, sumOf } from '../../src/metrics/prometheus-text.js';
+import { freePort } from '../helpers/free-port.js';
 import { rawClient } from '../helpers/raw-client.js';
 import { runBin, startBin } from '../helpers/run-bin.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
-
-/** A port that was free a moment ago (metrics has no "pick one" value: 0 disables it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('pusher-sidecar serve with webhooks and metrics (built bin)', () => {
   it('serves /metrics, sends signed webhooks and flushes channel_vacated on SIGTERM', async () => {
