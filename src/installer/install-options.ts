@@ -1,19 +1,23 @@
 import { isValidHost, parsePort } from './addresses.js';
 
-/** Every answer of the installer, as flags. Undefined means "not given": prompt or use the default. */
-export interface InstallOptions {
-  yes?: boolean;
+/** The flags whose checked value is the one given: validated, never converted. */
+interface PassedThroughOptions {
   publicHost?: string;
-  publicPort?: string | number;
-  scheme?: string;
   host?: string;
-  port?: string | number;
   appId?: string;
   appKey?: string;
   appSecret?: string;
   clientEvents?: boolean;
   serverAuth?: boolean;
   authUrl?: string;
+}
+
+/** Every answer of the installer, as flags. Undefined means "not given": prompt or use the default. */
+export interface InstallOptions extends PassedThroughOptions {
+  yes?: boolean;
+  publicPort?: string | number;
+  scheme?: string;
+  port?: string | number;
   service?: string;
   /** `--no-deps` sets this to false. */
   deps?: boolean;
@@ -24,19 +28,12 @@ export interface InstallOptions {
 export const SERVICE_KINDS = ['none', 'systemd', 'supervisor'] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
 
-export interface CheckedOptions {
+/** The flags once checked: ports are numbers, scheme and service one of their choices, switches decided. */
+export interface CheckedOptions extends PassedThroughOptions {
   yes: boolean;
-  publicHost?: string;
   publicPort?: number;
   scheme?: 'http' | 'https';
-  host?: string;
   port?: number;
-  appId?: string;
-  appKey?: string;
-  appSecret?: string;
-  clientEvents?: boolean;
-  serverAuth?: boolean;
-  authUrl?: string;
   service?: ServiceKind;
   deps: boolean;
   dryRun: boolean;

@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { disconnectAll, rawClient } from '../helpers/clients.js';
 import { createLaravelFixture, type LaravelFixture } from '../helpers/laravel-fixture.js';
+import { rawClient } from '../helpers/raw-client.js';
 import { runBin, startBin } from '../helpers/run-bin.js';
 
 let fixture: LaravelFixture | undefined;
 
 afterEach(() => {
-  disconnectAll();
   fixture?.cleanup();
   fixture = undefined;
 });

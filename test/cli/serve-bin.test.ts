@@ -1,11 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { disconnectAll, rawClient } from '../helpers/clients.js';
+import { describe, expect, it } from 'vitest';
+import { rawClient } from '../helpers/raw-client.js';
 import { runBin, startBin } from '../helpers/run-bin.js';
-
-afterEach(() => disconnectAll());
 
 describe('pusher-sidecar serve (built bin)', () => {
   it('starts on the development default, logs the real port, warns about the credentials and stops on SIGTERM', async () => {

@@ -1,30 +1,15 @@
 import { createServer } from 'node:net';
 import Pusher from 'pusher';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePrometheusText, sumOf } from '../../src/metrics/prometheus-text.js';
-import { disconnectAll, rawClient } from '../helpers/clients.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/ops-webhook-receiver.js';
+import { freePort } from '../helpers/free-port.js';
+import { rawClient } from '../helpers/raw-client.js';
 import { runBin, startBin } from '../helpers/run-bin.js';
-
-/** A port that was free a moment ago (metrics has no "pick one" value: 0 disables it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 describe('pusher-sidecar serve with webhooks and metrics (built bin)', () => {
-  let receiver: WebhookReceiver | undefined;
-  afterEach(async () => {
-    disconnectAll();
-    await receiver?.close();
-  });
-
   it('serves /metrics, sends signed webhooks and flushes channel_vacated on SIGTERM', async () => {
-    receiver = await startWebhookReceiver();
+    const receiver = await startWebhookReceiver();
     const metricsPort = await freePort();
     const { child, port, lines } = await startBin([
       '--metrics-port', String(metricsPort),

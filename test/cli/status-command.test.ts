@@ -1,37 +1,24 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { defaultMetricsUrl, metricsUrl } from '../../src/cli/status-command.js';
-import { Metrics } from '../../src/metrics/metrics.js';
-import { startMetricsServer, type MetricsServer } from '../../src/metrics/metrics-server.js';
-import { WebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.js';
-import { disconnectAll, rawClient } from '../helpers/clients.js';
-import { captureIO, silentLogger } from '../helpers/ops-sidecar.js';
-import { TEST_APP, startSidecar, stopAll } from '../helpers/start-sidecar.js';
+import { captureIO } from '../helpers/capture-io.js';
+import { silentLogger } from '../helpers/capture-logger.js';
+import { createMetrics, createWebhookDispatcher, startMetricsEndpoint } from '../helpers/operations.js';
+import { rawClient } from '../helpers/raw-client.js';
+import { TEST_APP, startSidecar } from '../helpers/start-sidecar.js';
 
 describe('pusher-sidecar status', () => {
-  let metrics: Metrics | undefined;
-  let metricsServer: MetricsServer | undefined;
-  let dispatcher: WebhookDispatcher | undefined;
-
-  afterEach(async () => {
-    disconnectAll();
-    await stopAll();
-    await dispatcher?.destroy();
-    await metrics?.close();
-    await metricsServer?.close();
-  });
-
   it('summarises connections per app, top rejections with their meaning and the webhook backlog', async () => {
     const logger = silentLogger();
     const app = { ...TEST_APP, webhooks: [{ url: 'http://127.0.0.1:9/never', events: ['channel_occupied' as const] }] };
-    metrics = new Metrics({ version: '1.2.3' });
-    dispatcher = new WebhookDispatcher({ apps: [app], logger, stats: metrics, batchMs: 60_000, vacateDelayMs: 0, maxAgeMs: 1000, queueSize: 10, timeoutMs: 100 });
+    const metrics = createMetrics({ version: '1.2.3' });
+    const dispatcher = createWebhookDispatcher({ apps: [app], logger, stats: metrics, batchMs: 60_000, vacateDelayMs: 0, maxAgeMs: 1000, queueSize: 10, timeoutMs: 100 });
     const server = await startSidecar({ allowedOrigins: ['https://app.example.com'] }, { apps: [app], observers: [metrics, dispatcher], logger });
-    metrics.track({ hub: server.sidecar.hub, webhookBacklog: () => dispatcher!.backlog });
-    metricsServer = await startMetricsServer({ host: '127.0.0.1', port: 0, registry: metrics.registry, logger });
+    metrics.track({ hub: server.sidecar.hub, webhookBacklog: () => dispatcher.backlog });
+    const metricsServer = await startMetricsEndpoint(metrics, logger);
 
     const client = rawClient(server.port, app.key);
     await client.socketId();
@@ -54,8 +41,8 @@ describe('pusher-sidecar status', () => {
   });
 
   it('finds the metrics port in ./.env like serve does', async () => {
-    metrics = new Metrics({ version: '4.5.6', defaultMetrics: false });
-    metricsServer = await startMetricsServer({ host: '127.0.0.1', port: 0, registry: metrics.registry, logger: silentLogger() });
+    const metrics = createMetrics({ version: '4.5.6', defaultMetrics: false });
+    const metricsServer = await startMetricsEndpoint(metrics, silentLogger());
     const dir = mkdtempSync(join(tmpdir(), 'status-'));
     writeFileSync(join(dir, '.env'), `PUSHER_SIDECAR_METRICS_PORT=${metricsServer.port}\n`);
     const { io, stdout } = captureIO(dir);

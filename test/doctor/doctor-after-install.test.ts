@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { captureIO } from '../helpers/capture-io.js';
 import { install } from '../helpers/install-harness.js';
 import { createLaravelFixture, type FixtureVersion, type LaravelFixture } from '../helpers/laravel-fixture.js';
-import { captureIO } from '../helpers/ops-sidecar.js';
 
 /**
  * The doctor must agree with the installer: a project `pusher-sidecar install --yes` just wired

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/apps/app.js';
 import { main } from '../../src/cli/main.js';
-import { startFakeSite, closedPort, type FakeSite } from '../helpers/fake-laravel-site.js';
+import { captureIO } from '../helpers/capture-io.js';
 import { broadcastEnvLines, createLaravelFixture, type BroadcastEnv, type FixtureOptions } from '../helpers/doctor-fixture.js';
-import { captureIO } from '../helpers/ops-sidecar.js';
-import { TEST_APP, startSidecar, stopAll } from '../helpers/start-sidecar.js';
+import { startFakeSite, type FakeSite } from '../helpers/fake-laravel-site.js';
+import { freePort } from '../helpers/free-port.js';
+import { TEST_APP, startSidecar } from '../helpers/start-sidecar.js';
 
 const APP: App = { ...TEST_APP, id: '123456', key: 'laravelkey0000000000', secret: 'laravelsecret0000000' };
 
@@ -23,7 +24,6 @@ interface Scenario {
 describe('pusher-sidecar doctor', () => {
   let site: FakeSite | undefined;
   afterEach(async () => {
-    await stopAll();
     await site?.close();
     site = undefined;
   });
@@ -31,7 +31,7 @@ describe('pusher-sidecar doctor', () => {
   async function doctor(scenario: Scenario = {}) {
     let sidecarPort: number;
     if (scenario.sidecarDown) {
-      sidecarPort = await closedPort();
+      sidecarPort = await freePort();
     } else {
       const server = await startSidecar({}, { apps: [{ ...APP, secret: scenario.sidecarSecret ?? APP.secret }] });
       sidecarPort = server.port;

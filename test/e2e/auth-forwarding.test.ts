@@ -4,12 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createLaravelAuthForwarder } from '../../src/auth/laravel-auth-forwarder.js';
-import { defaultConfig, type Config } from '../../src/config/schema.js';
-import { apiClient } from '../helpers/api-client.js';
+import type { Config } from '../../src/config/schema.js';
+import { createFakeClock } from '../helpers/fake-clock.js';
 import { startFakeLaravel, type FakeLaravel } from '../helpers/fake-laravel.js';
-import { APP, createFakeClock, startGuardServer, type GuardServer } from '../helpers/guard-server.js';
-import { SIDECAR_AUTH_OPTIONS, connectPusher, once, waitForState } from '../helpers/pusher-client.js';
-import { connectRaw, type RawClient } from '../helpers/raw-client.js';
+import { SIDECAR_AUTH_OPTIONS, pusherClient } from '../helpers/pusher-client.js';
+import { once, waitForState } from '../helpers/pusher-events.js';
+import { rawClient, type RawClient } from '../helpers/raw-client.js';
+import { DEFAULT_APP, startSidecar, type TestSidecar } from '../helpers/start-sidecar.js';
 
 const ALICE = 'laravel_session=alice-session-7f3a; XSRF-TOKEN=eyJpdiI6Ikp4%3D%3D';
 const BOB = 'laravel_session=bob-session-91c2';
@@ -17,16 +18,15 @@ const USERS = { 'alice-session-7f3a': { id: '1', name: 'Alice / Älva' }, 'bob-s
 
 interface Setup {
   laravel: FakeLaravel;
-  server: GuardServer;
+  server: TestSidecar;
 }
 
 async function setup(config: Partial<Config> = {}, now?: () => number): Promise<Setup> {
-  const laravel = await startFakeLaravel({ key: APP.key, secret: APP.secret, users: USERS });
-  const full: Config = { ...defaultConfig(), authUrl: laravel.authUrl, userAuthUrl: laravel.userAuthUrl, handshakeRate: 0, ...config };
-  const server = await startGuardServer({
-    config: full,
+  const laravel = await startFakeLaravel({ key: DEFAULT_APP.key, secret: DEFAULT_APP.secret, users: USERS });
+  const server = await startSidecar({ authUrl: laravel.authUrl, userAuthUrl: laravel.userAuthUrl, handshakeRate: 0, ...config }, {
+    apps: [DEFAULT_APP],
     logLevel: 'debug',
-    authForwarder: (logger) => createLaravelAuthForwarder(full, logger, now ? { now } : {}),
+    authForwarder: (logger, full) => createLaravelAuthForwarder(full, logger, now ? { now } : {}),
     ...(now ? { now } : {}),
   });
   return { laravel, server };
@@ -34,24 +34,24 @@ async function setup(config: Partial<Config> = {}, now?: () => number): Promise<
 
 type SubscriptionError = { type: string; error: string; status: number };
 
-async function subscribeRaw(server: GuardServer, channel: string, cookie?: string): Promise<RawClient> {
-  const client = connectRaw(server.wsUrl(), cookie ? { headers: { Cookie: cookie } } : {});
-  await client.established;
+async function subscribeRaw(server: TestSidecar, channel: string, cookie?: string): Promise<RawClient> {
+  const client = rawClient(server.port, server.app.key, cookie ? { headers: { Cookie: cookie } } : {});
+  await client.socketId();
   client.subscribe(channel, '');
   return client;
 }
 
 function outcome(client: RawClient, channel: string): Promise<'subscribed' | SubscriptionError> {
   return Promise.race([
-    client.waitFor('pusher_internal:subscription_succeeded', channel).then(() => 'subscribed' as const),
-    client.waitForData<SubscriptionError>('pusher:subscription_error', channel),
+    client.nextEvent('pusher_internal:subscription_succeeded', channel).then(() => 'subscribed' as const),
+    client.nextEvent('pusher:subscription_error', channel).then((frame) => frame.data as SubscriptionError),
   ]);
 }
 
 describe('auth forwarding to Laravel', () => {
   it('authorizes a private channel with the browser cookie, as pusher-js would post it', async () => {
     const { laravel, server } = await setup();
-    const pusher = connectPusher(server.port, { headers: { Cookie: ALICE, 'User-Agent': 'Mozilla/5.0 test', Origin: `http://127.0.0.1:${server.port}` }, ...SIDECAR_AUTH_OPTIONS });
+    const pusher = pusherClient(server.port, server.app.key, { headers: { Cookie: ALICE, 'User-Agent': 'Mozilla/5.0 test', Origin: `http://127.0.0.1:${server.port}` }, ...SIDECAR_AUTH_OPTIONS });
     const channel = pusher.subscribe('private-orders.1');
     await once(channel, 'pusher:subscription_succeeded');
 
@@ -72,13 +72,13 @@ describe('auth forwarding to Laravel', () => {
     });
 
     const delivered = once<{ id: number }>(channel, 'OrderShipped');
-    await apiClient(server.port).trigger('private-orders.1', 'OrderShipped', { id: 7 });
+    await server.api().trigger('private-orders.1', 'OrderShipped', { id: 7 });
     expect(await delivered).toEqual({ id: 7 });
   });
 
   it("answers Laravel's 403 for strangers with a channel-scoped subscription_error and keeps the connection", async () => {
     const { server } = await setup();
-    const stranger = connectPusher(server.port, SIDECAR_AUTH_OPTIONS);
+    const stranger = pusherClient(server.port, server.app.key, SIDECAR_AUTH_OPTIONS);
     const refused = once<SubscriptionError>(stranger.subscribe('private-orders.1'), 'pusher:subscription_error');
     expect(await refused).toMatchObject({ type: 'AuthError', status: 403 });
 
@@ -94,12 +94,12 @@ describe('auth forwarding to Laravel', () => {
 
   it("joins presence channels with Laravel's channel_data, and members see each other come and go", async () => {
     const { server } = await setup();
-    const alice = connectPusher(server.port, { headers: { Cookie: ALICE }, ...SIDECAR_AUTH_OPTIONS });
+    const alice = pusherClient(server.port, server.app.key, { headers: { Cookie: ALICE }, ...SIDECAR_AUTH_OPTIONS });
     const aliceChat = alice.subscribe('presence-chat') as ReturnType<typeof alice.subscribe> & { members: { count: number; each(cb: (m: { id: string; info: unknown }) => void): void } };
     await once(aliceChat, 'pusher:subscription_succeeded');
     const joined = once<{ id: string; info: unknown }>(aliceChat, 'pusher:member_added');
 
-    const bob = connectPusher(server.port, { headers: { Cookie: BOB }, ...SIDECAR_AUTH_OPTIONS });
+    const bob = pusherClient(server.port, server.app.key, { headers: { Cookie: BOB }, ...SIDECAR_AUTH_OPTIONS });
     const bobChat = bob.subscribe('presence-chat') as typeof aliceChat;
     await once(bobChat, 'pusher:subscription_succeeded');
     const seenByBob: Array<{ id: string; info: unknown }> = [];
@@ -115,7 +115,7 @@ describe('auth forwarding to Laravel', () => {
 
   it('signs a user in through --user-auth-url', async () => {
     const { laravel, server } = await setup();
-    const alice = connectPusher(server.port, { headers: { Cookie: ALICE }, ...SIDECAR_AUTH_OPTIONS });
+    const alice = pusherClient(server.port, server.app.key, { headers: { Cookie: ALICE }, ...SIDECAR_AUTH_OPTIONS });
     await waitForState(alice, 'connected');
     alice.signin();
     await (alice.user as unknown as { signinDonePromise: Promise<void> }).signinDonePromise;
@@ -127,7 +127,7 @@ describe('auth forwarding to Laravel', () => {
 
   it('leaves clients that sign through Laravel themselves (the standard pusher-js flow) alone', async () => {
     const { laravel, server } = await setup();
-    const pusher = connectPusher(server.port, {
+    const pusher = pusherClient(server.port, server.app.key, {
       channelAuthorization: {
         customHandler: ({ socketId, channelName }, callback) => {
           fetch(laravel.authUrl, {
@@ -168,8 +168,8 @@ describe('auth forwarding to Laravel', () => {
   it('never lets a slow Laravel see more than --max-concurrent-auth requests during a 500-socket reconnect storm', async () => {
     const { laravel, server } = await setup({ maxConcurrentAuth: 8, authQueueSize: 1000 });
     laravel.latencyMs = 2;
-    const clients = Array.from({ length: 500 }, () => connectRaw(server.wsUrl(), { headers: { Cookie: ALICE } }));
-    await Promise.all(clients.map((c) => c.established));
+    const clients = Array.from({ length: 500 }, () => rawClient(server.port, server.app.key, { headers: { Cookie: ALICE } }));
+    await Promise.all(clients.map((c) => c.socketId()));
     for (const client of clients) client.subscribe('private-orders.1', '');
     const results = await Promise.all(clients.map((c) => outcome(c, 'private-orders.1')));
     expect(results.every((r) => r === 'subscribed')).toBe(true);
@@ -182,7 +182,7 @@ describe('auth forwarding to Laravel', () => {
     const clock = createFakeClock();
     const { laravel, server } = await setup({ authCircuitThreshold: 3, authCircuitCooldown: 5000 }, clock.now);
     laravel.mode = 'down';
-    const pusher = connectPusher(server.port, { headers: { Cookie: ALICE }, ...SIDECAR_AUTH_OPTIONS });
+    const pusher = pusherClient(server.port, server.app.key, { headers: { Cookie: ALICE }, ...SIDECAR_AUTH_OPTIONS });
     for (let i = 1; i <= 3; i++) {
       const error = await once<SubscriptionError>(pusher.subscribe(`private-room-${i}`), 'pusher:subscription_error');
       expect(error).toMatchObject({ type: 'AuthUnavailable', status: 503, error: expect.stringContaining('unreachable') });
@@ -210,8 +210,8 @@ describe('auth forwarding to Laravel', () => {
     await outcome(alice, 'private-orders.1');
     alice.subscribe('private-orders.2', '');
     await outcome(alice, 'private-orders.2');
-    const bearer = connectRaw(server.wsUrl(), { headers: { Authorization: 'Bearer t0p-s3cr3t-t0k3n', Cookie: ALICE } });
-    await bearer.established;
+    const bearer = rawClient(server.port, server.app.key, { headers: { Authorization: 'Bearer t0p-s3cr3t-t0k3n', Cookie: ALICE } });
+    await bearer.socketId();
     laravel.mode = 'error-500';
     bearer.subscribe('private-orders.1', '');
     await outcome(bearer, 'private-orders.1');
@@ -221,6 +221,6 @@ describe('auth forwarding to Laravel', () => {
 
     const text = server.logText();
     expect(server.logs.filter((l) => l.reason !== undefined).length).toBeGreaterThanOrEqual(3);
-    for (const secret of ['alice-session-7f3a', 'eyJpdiI6', 'r3m3mb3r', 't0p-s3cr3t-t0k3n', APP.secret]) expect(text).not.toContain(secret);
+    for (const secret of ['alice-session-7f3a', 'eyJpdiI6', 'r3m3mb3r', 't0p-s3cr3t-t0k3n', DEFAULT_APP.secret]) expect(text).not.toContain(secret);
   });
 });

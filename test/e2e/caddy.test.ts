@@ -1,14 +1,17 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
-import { freePort, startCaddy, type RunningCaddy } from '../helpers/caddy.js';
-import { connected, disconnectAll, nextEvent, pusherClient } from '../helpers/clients.js';
+import { startCaddy } from '../helpers/caddy.js';
+import { onCleanup } from '../helpers/cleanup.js';
 import { install } from '../helpers/install-harness.js';
-import { createLaravelFixture, type LaravelFixture } from '../helpers/laravel-fixture.js';
+import { freePort } from '../helpers/free-port.js';
+import { createLaravelFixture } from '../helpers/laravel-fixture.js';
+import { pusherClient } from '../helpers/pusher-client.js';
+import { connected, once } from '../helpers/pusher-events.js';
+import { rawClient } from '../helpers/raw-client.js';
 import { requireBinary } from '../helpers/require-binary.js';
-import { startSidecar, stopAll, type TestSidecar } from '../helpers/start-sidecar.js';
+import { startSidecar, type TestSidecar } from '../helpers/start-sidecar.js';
 
 /**
  * The Caddy snippet the installer writes, in a real Caddy: Caddy fronts the sidecar and a
@@ -16,24 +19,6 @@ import { startSidecar, stopAll, type TestSidecar } from '../helpers/start-sideca
  */
 
 const hasCaddy = requireBinary('caddy');
-
-let caddy: RunningCaddy | undefined;
-let app: Server | undefined;
-let fixture: LaravelFixture | undefined;
-const sockets = new Set<WebSocket>();
-
-afterEach(async () => {
-  for (const ws of sockets) ws.terminate();
-  sockets.clear();
-  disconnectAll();
-  await caddy?.close();
-  if (app) await new Promise<void>((resolve) => app!.close(() => resolve()));
-  await stopAll();
-  fixture?.cleanup();
-  caddy = undefined;
-  app = undefined;
-  fixture = undefined;
-});
 
 interface Stack {
   server: TestSidecar;
@@ -43,16 +28,18 @@ interface Stack {
 /** Sidecar + stand-in app on port 0, the installer's snippet for that sidecar, Caddy in front. */
 async function startStack(overrides: Partial<Config> = {}): Promise<Stack> {
   const server = await startSidecar(overrides);
-  app = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(`laravel: ${req.url}`));
-  await new Promise<void>((resolve) => app!.listen(0, '127.0.0.1', resolve));
+  const app = createServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(`laravel: ${req.url}`));
+  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+  onCleanup(() => new Promise<void>((resolve) => app.close(() => resolve())));
   const appPort = (app.address() as AddressInfo).port;
 
-  fixture = createLaravelFixture({ version: 12 });
+  const fixture = createLaravelFixture({ version: 12 });
+  onCleanup(() => fixture.cleanup());
   const installed = await install(fixture.root, { yes: true, deps: false, host: '127.0.0.1', port: server.port });
   expect(installed.code).toBe(0);
 
   const caddyPort = await freePort();
-  caddy = await startCaddy([
+  const caddy = await startCaddy([
     '{',
     '\tadmin off',
     '\tauto_https off',
@@ -65,6 +52,7 @@ async function startStack(overrides: Partial<Config> = {}): Promise<Stack> {
     '}',
     '',
   ].join('\n'));
+  onCleanup(() => caddy.close());
   return { server, caddyPort };
 }
 
@@ -72,23 +60,14 @@ type Outcome = { accepted: true; socketId: string } | { accepted: false; status?
 
 /** A raw WebSocket through Caddy from a chosen loopback address, reduced to what the server decided. */
 function connectVia(caddyPort: number, key: string, options: { localAddress?: string; origin?: string } = {}): Promise<Outcome> {
-  const ws = new WebSocket(`ws://127.0.0.1:${caddyPort}/app/${key}?protocol=7&client=js&version=8.6.0`, {
-    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
-    ...(options.origin ? { headers: { Origin: options.origin } } : {}),
-  });
-  sockets.add(ws);
-  return new Promise((resolve) => {
-    ws.on('unexpected-response', (_req, res) => resolve({ accepted: false, status: res.statusCode }));
-    ws.on('error', () => {});
-    ws.once('message', (raw) => {
-      const frame = JSON.parse(String(raw)) as { event: string; data: string };
-      if (frame.event === 'pusher:connection_established') {
-        resolve({ accepted: true, socketId: (JSON.parse(frame.data) as { socket_id: string }).socket_id });
-      } else {
-        ws.once('close', (code) => resolve({ accepted: false, closeCode: code }));
-      }
-    });
-  });
+  const client = rawClient(caddyPort, key, options);
+  return Promise.race([
+    client.refused.then(({ status }): Outcome => ({ accepted: false, status })),
+    client.socketId().then(
+      (socketId): Outcome => ({ accepted: true, socketId }),
+      async (): Promise<Outcome> => ({ accepted: false, closeCode: (await client.closed).code }),
+    ),
+  ]);
 }
 
 describe.skipIf(!hasCaddy)('the generated Caddy snippet in a real Caddy', () => {
@@ -100,11 +79,11 @@ describe.skipIf(!hasCaddy)('the generated Caddy snippet in a real Caddy', () => 
     const client = pusherClient(caddyPort, server.app.key);
     await connected(client);
     const channel = client.subscribe('orders');
-    await nextEvent(channel, 'pusher:subscription_succeeded');
-    const received = nextEvent<{ id: number }>(channel, 'App\\Events\\OrderShipped');
+    await once(channel, 'pusher:subscription_succeeded');
+    const received = once<{ id: number }>(channel, 'App\\Events\\OrderShipped');
     // Laravel publishes to the sidecar's internal address, as the installer's .env tells it to.
     await server.api().trigger('orders', 'App\\Events\\OrderShipped', { id: 42 });
-    expect((await received)[0]).toEqual({ id: 42 });
+    expect(await received).toEqual({ id: 42 });
   });
 
   it('lets the sidecar see each browser\'s own IP through X-Forwarded-For from Caddy', async () => {

@@ -1,13 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/apps/app.js';
-import { connected, disconnectAll, nextEvent, pusherClient, rawClient, type RawClient } from '../helpers/clients.js';
+import { pusherClient } from '../helpers/pusher-client.js';
+import { connected, nextEvent, once } from '../helpers/pusher-events.js';
+import { rawClient, type RawClient } from '../helpers/raw-client.js';
 import { channelAuth, sign } from '../helpers/signing.js';
-import { TEST_APP, startSidecar, stopAll, type TestSidecar } from '../helpers/start-sidecar.js';
-
-afterEach(async () => {
-  disconnectAll();
-  await stopAll();
-});
+import { TEST_APP, startSidecar, type TestSidecar } from '../helpers/start-sidecar.js';
 
 async function joined(server: TestSidecar, channel: string, userId?: string): Promise<RawClient> {
   const client = rawClient(server.port, server.app.key);
@@ -43,8 +40,8 @@ describe('client events', () => {
     } as never);
     await connected(listener);
     const channel = listener.subscribe('presence-team');
-    await nextEvent(channel, 'pusher:subscription_succeeded');
-    const whisper = nextEvent<unknown>(channel, 'client-wave');
+    await once(channel, 'pusher:subscription_succeeded');
+    const whisper = nextEvent(channel, 'client-wave');
     const sender = await joined(server, 'presence-team', '5');
     sender.send({ event: 'client-wave', channel: 'presence-team', data: { hi: true } });
     const [data, metadata] = await whisper;
@@ -98,12 +95,12 @@ describe('user sign-in', () => {
     await connected(client);
     client.signin();
     await (client.user as unknown as { signinDonePromise: Promise<void> }).signinDonePromise;
-    const serverChannel = (client.user as unknown as { serverToUserChannel: { name: string; subscribed: boolean } & Parameters<typeof nextEvent>[0] }).serverToUserChannel;
+    const serverChannel = (client.user as unknown as { serverToUserChannel: { name: string; subscribed: boolean } & Parameters<typeof once>[0] }).serverToUserChannel;
     expect(serverChannel.name).toBe('#server-to-user-42');
-    if (!serverChannel.subscribed) await nextEvent(serverChannel, 'pusher:subscription_succeeded');
-    const got = nextEvent(client.user as never, 'notice');
+    if (!serverChannel.subscribed) await once(serverChannel, 'pusher:subscription_succeeded');
+    const got = once(client.user as never, 'notice');
     await sdk.sendToUser('42', 'notice', { text: 'hello' });
-    expect((await got)[0]).toEqual({ text: 'hello' });
+    expect(await got).toEqual({ text: 'hello' });
 
     const closed = new Promise<number>((resolve) => client.connection.bind('error', (e: { data?: { code: number } }) => e.data?.code && resolve(e.data.code)));
     await sdk.terminateUserConnections('42');

@@ -1,16 +1,11 @@
 import { createHash } from 'node:crypto';
 import Pusher from 'pusher';
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/apps/app.js';
-import { disconnectAll, rawClient } from '../helpers/clients.js';
+import { rawClient } from '../helpers/raw-client.js';
 import { channelAuth, sign } from '../helpers/signing.js';
-import { TEST_APP, startSidecar, stopAll, type TestSidecar } from '../helpers/start-sidecar.js';
-
-afterEach(async () => {
-  disconnectAll();
-  await stopAll();
-});
+import { TEST_APP, startSidecar, type TestSidecar } from '../helpers/start-sidecar.js';
 
 /** Raw signed request written from the Pusher REST docs, to probe what the SDK won't send. */
 async function signedRequest(server: TestSidecar, method: 'GET' | 'POST', path: string, body = '', extra: Record<string, string> = {}, secret = server.app.secret) {

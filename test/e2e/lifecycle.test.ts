@@ -1,14 +1,11 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/apps/app.js';
-import { connected, disconnectAll, pusherClient, rawClient } from '../helpers/clients.js';
-import { TEST_APP, startSidecar, stopAll } from '../helpers/start-sidecar.js';
-
-afterEach(async () => {
-  disconnectAll();
-  await stopAll();
-});
+import { pusherClient } from '../helpers/pusher-client.js';
+import { connected } from '../helpers/pusher-events.js';
+import { rawClient } from '../helpers/raw-client.js';
+import { TEST_APP, startSidecar } from '../helpers/start-sidecar.js';
 
 describe('handshake refusals', () => {
   it('closes an unknown key with pusher:error 4001 then close 4001, and pusher-js stops', async () => {

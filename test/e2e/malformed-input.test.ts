@@ -1,14 +1,9 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { disconnectAll, rawClient, type RawClient } from '../helpers/clients.js';
+import { describe, expect, it } from 'vitest';
+import { rawClient, type RawClient } from '../helpers/raw-client.js';
 import { channelAuth } from '../helpers/signing.js';
-import { startSidecar, stopAll } from '../helpers/start-sidecar.js';
-
-afterEach(async () => {
-  disconnectAll();
-  await stopAll();
-});
+import { startSidecar } from '../helpers/start-sidecar.js';
 
 async function errorFor(client: RawClient, frame: unknown): Promise<{ code: number; message: string }> {
   const before = client.frames.filter((f) => f.event === 'pusher:error').length;

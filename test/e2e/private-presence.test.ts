@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type Pusher from 'pusher';
-import { connected, disconnectAll, nextEvent, pusherClient, rawClient, type PusherClient } from '../helpers/clients.js';
+import { pusherClient, type PusherClient } from '../helpers/pusher-client.js';
+import { connected, nextEvent, once } from '../helpers/pusher-events.js';
+import { rawClient } from '../helpers/raw-client.js';
 import { channelAuth } from '../helpers/signing.js';
-import { startSidecar, stopAll, type TestSidecar } from '../helpers/start-sidecar.js';
-
-afterEach(async () => {
-  disconnectAll();
-  await stopAll();
-});
+import { startSidecar, type TestSidecar } from '../helpers/start-sidecar.js';
 
 /** pusher-js wired to sign through the `pusher` SDK, as Laravel's /broadcasting/auth does. */
 function authedClient(server: TestSidecar, sdk: Pusher, user?: { id: string; info?: Record<string, unknown> }): PusherClient {
@@ -33,10 +30,10 @@ describe('private, presence and encrypted channels', () => {
     const client = authedClient(server, server.api());
     await connected(client);
     const channel = client.subscribe('private-orders.1');
-    await nextEvent(channel, 'pusher:subscription_succeeded');
-    const got = nextEvent(channel, 'status');
+    await once(channel, 'pusher:subscription_succeeded');
+    const got = once(channel, 'status');
     await server.api().trigger('private-orders.1', 'status', { shipped: true });
-    expect((await got)[0]).toEqual({ shipped: true });
+    expect(await got).toEqual({ shipped: true });
   });
 
   it('answers a bad signature with a channel-scoped subscription_error (401) and keeps the connection', async () => {
@@ -58,8 +55,8 @@ describe('private, presence and encrypted channels', () => {
     } as never);
     await connected(client);
     const channel = client.subscribe('private-secret');
-    const [error] = await nextEvent<{ status: number }>(channel, 'pusher:subscription_error');
-    expect(error!.status).toBe(401);
+    const error = await once<{ status: number }>(channel, 'pusher:subscription_error');
+    expect(error.status).toBe(401);
     expect(client.connection.state).toBe('connected');
   });
 
@@ -68,36 +65,36 @@ describe('private, presence and encrypted channels', () => {
     const sdk = server.api();
     const alice = authedClient(server, sdk, { id: '1', info: { name: 'Alice' } });
     await connected(alice);
-    const aliceChannel = alice.subscribe('presence-room') as unknown as { members: { count: number; me: { id: string } } } & Parameters<typeof nextEvent>[0];
-    await nextEvent(aliceChannel, 'pusher:subscription_succeeded');
+    const aliceChannel = alice.subscribe('presence-room') as unknown as { members: { count: number; me: { id: string } } } & Parameters<typeof once>[0];
+    await once(aliceChannel, 'pusher:subscription_succeeded');
     expect(aliceChannel.members.count).toBe(1);
     expect(aliceChannel.members.me.id).toBe('1');
 
-    const joined = nextEvent<{ id: string; info: { name: string } }>(aliceChannel, 'pusher:member_added');
+    const joined = once<{ id: string; info: { name: string } }>(aliceChannel, 'pusher:member_added');
     const bob = authedClient(server, sdk, { id: '2', info: { name: 'Bob' } });
     await connected(bob);
-    const bobChannel = bob.subscribe('presence-room') as unknown as { members: { count: number; get(id: string): { info: unknown } } } & Parameters<typeof nextEvent>[0];
-    const [members] = await nextEvent<{ count: number }>(bobChannel, 'pusher:subscription_succeeded');
-    expect(members!.count).toBe(2);
+    const bobChannel = bob.subscribe('presence-room') as unknown as { members: { count: number; get(id: string): { info: unknown } } } & Parameters<typeof once>[0];
+    const members = await once<{ count: number }>(bobChannel, 'pusher:subscription_succeeded');
+    expect(members.count).toBe(2);
     expect(bobChannel.members.get('1').info).toEqual({ name: 'Alice' });
-    expect((await joined)[0]).toMatchObject({ id: '2', info: { name: 'Bob' } });
+    expect(await joined).toMatchObject({ id: '2', info: { name: 'Bob' } });
 
     // Bob's second tab: no second member_added, count stays 2.
     const bobTab = authedClient(server, sdk, { id: '2', info: { name: 'Bob' } });
     await connected(bobTab);
     const tabChannel = bobTab.subscribe('presence-room');
-    const [tabMembers] = await nextEvent<{ count: number }>(tabChannel, 'pusher:subscription_succeeded');
-    expect(tabMembers!.count).toBe(2);
+    const tabMembers = await once<{ count: number }>(tabChannel, 'pusher:subscription_succeeded');
+    expect(tabMembers.count).toBe(2);
 
     const users = (await (await sdk.get({ path: '/channels/presence-room/users' })).json()) as { users: Array<{ id: string }> };
     expect(users.users.map((u) => u.id).sort()).toEqual(['1', '2']);
     const info = (await (await sdk.get({ path: '/channels/presence-room', params: { info: 'user_count' } })).json()) as { user_count: number };
     expect(info.user_count).toBe(2);
 
-    const left = nextEvent<{ id: string }>(aliceChannel, 'pusher:member_removed');
+    const left = once<{ id: string }>(aliceChannel, 'pusher:member_removed');
     bobTab.disconnect();
     bob.disconnect();
-    expect((await left)[0]).toMatchObject({ id: '2' });
+    expect(await left).toMatchObject({ id: '2' });
     expect(aliceChannel.members.count).toBe(1);
   });
 
@@ -118,17 +115,17 @@ describe('private, presence and encrypted channels', () => {
     for (const id of ['1', '2']) {
       const c = authedClient(server, sdk, { id });
       await connected(c);
-      await nextEvent(c.subscribe('presence-small'), 'pusher:subscription_succeeded');
+      await once(c.subscribe('presence-small'), 'pusher:subscription_succeeded');
     }
     const third = authedClient(server, sdk, { id: '3' });
     await connected(third);
-    const [error] = await nextEvent<{ status: number }>(third.subscribe('presence-small'), 'pusher:subscription_error');
-    expect(error!.status).toBe(403);
+    const error = await once<{ status: number }>(third.subscribe('presence-small'), 'pusher:subscription_error');
+    expect(error.status).toBe(403);
     expect(third.connection.state).toBe('connected');
     // A known member's extra socket still gets in.
     const again = authedClient(server, sdk, { id: '1' });
     await connected(again);
-    await nextEvent(again.subscribe('presence-small'), 'pusher:subscription_succeeded');
+    await once(again.subscribe('presence-small'), 'pusher:subscription_succeeded');
   });
 
   it('rejects presence channel_data that is invalid or over the member size limit', async () => {
@@ -160,10 +157,10 @@ describe('private, presence and encrypted channels', () => {
     await spy.nextEvent('pusher_internal:subscription_succeeded');
     await connected(client);
     const channel = client.subscribe('private-encrypted-vault');
-    await nextEvent(channel, 'pusher:subscription_succeeded');
-    const got = nextEvent(channel, 'secret');
+    await once(channel, 'pusher:subscription_succeeded');
+    const got = once(channel, 'secret');
     await sdk.trigger('private-encrypted-vault', 'secret', { pin: 1234 });
-    expect((await got)[0]).toEqual({ pin: 1234 });
+    expect(await got).toEqual({ pin: 1234 });
     const relayed = await spy.nextEvent('secret');
     expect(relayed.data).toHaveProperty('ciphertext');
     expect(JSON.stringify(relayed.data)).not.toContain('1234');

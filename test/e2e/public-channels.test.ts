@@ -1,11 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { connected, disconnectAll, nextEvent, pusherClient, rawClient } from '../helpers/clients.js';
-import { startSidecar, stopAll } from '../helpers/start-sidecar.js';
-
-afterEach(async () => {
-  disconnectAll();
-  await stopAll();
-});
+import { describe, expect, it } from 'vitest';
+import { pusherClient } from '../helpers/pusher-client.js';
+import { connected, nextEvent, once } from '../helpers/pusher-events.js';
+import { rawClient } from '../helpers/raw-client.js';
+import { startSidecar } from '../helpers/start-sidecar.js';
 
 describe('connection and public channels (pusher-js + pusher SDK)', () => {
   it('sends connection_established with an unpredictable socket id and a positive activity timeout', async () => {
@@ -34,10 +31,10 @@ describe('connection and public channels (pusher-js + pusher SDK)', () => {
     const client = pusherClient(server.port, server.app.key);
     await connected(client);
     const channel = client.subscribe('orders');
-    await nextEvent(channel, 'pusher:subscription_succeeded');
-    const received = nextEvent<{ id: number }>(channel, 'App\\Events\\OrderShipped');
+    await once(channel, 'pusher:subscription_succeeded');
+    const received = once<{ id: number }>(channel, 'App\\Events\\OrderShipped');
     await server.api().trigger('orders', 'App\\Events\\OrderShipped', { id: 42 });
-    expect((await received)[0]).toEqual({ id: 42 });
+    expect(await received).toEqual({ id: 42 });
   });
 
   it('sends every frame with data as a JSON string', async () => {
@@ -101,11 +98,11 @@ describe('connection and public channels (pusher-js + pusher SDK)', () => {
     const client = pusherClient(server.port, server.app.key);
     await connected(client);
     const empty = client.subscribe('cache-empty');
-    await nextEvent(empty, 'pusher:cache_miss');
+    await once(empty, 'pusher:cache_miss');
     await server.api().trigger('cache-prices', 'price', { eur: 1 });
     await server.api().trigger('cache-prices', 'price', { eur: 2 });
     const prices = client.subscribe('cache-prices');
-    expect((await nextEvent(prices, 'price'))[0]).toEqual({ eur: 2 });
+    expect(await once(prices, 'price')).toEqual({ eur: 2 });
     const info = await server.api().get({ path: '/channels/cache-prices', params: { info: 'cache,subscription_count' } });
     const body = (await info.json()) as { occupied: boolean; subscription_count: number; cache: { data: string; ttl: number } };
     expect(body.occupied).toBe(true);

@@ -1,23 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSidecar, type Sidecar } from '../../src/server.js';
-import { silentLogger } from '../helpers/ops-sidecar.js';
-import { TEST_APP } from '../helpers/start-sidecar.js';
-import { defaultConfig } from '../../src/config/schema.js';
+import { describe, expect, it } from 'vitest';
+import { startSidecar } from '../helpers/start-sidecar.js';
 
 describe('/up and /ready', () => {
-  let sidecar: Sidecar | undefined;
-  afterEach(async () => {
-    await sidecar?.close();
-  });
-
   it('/ready fails with the name of a required backend that is down, /up stays 200', async () => {
     let redisUp = true;
-    sidecar = createSidecar({
-      loaded: { config: { ...defaultConfig(), host: '127.0.0.1', port: 0 }, apps: [TEST_APP] },
-      logger: silentLogger(),
-      readinessChecks: [{ name: 'redis', isReady: () => redisUp }],
-    });
-    const { url } = await sidecar.listen();
+    const { sidecar, url } = await startSidecar({}, { readinessChecks: [{ name: 'redis', isReady: () => redisUp }] });
     expect((await fetch(`${url}/ready`)).status).toBe(200);
     redisUp = false;
     const ready = await fetch(`${url}/ready`);

@@ -55,13 +55,3 @@ export async function startFakeSite(options: { sidecarPort: number; authStatus?:
     }),
   };
 }
-
-/** A port nothing listens on (it was free a moment ago). */
-export function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}

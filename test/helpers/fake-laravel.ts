@@ -8,7 +8,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { onCleanup } from './guard-server.js';
+import { onCleanup } from './cleanup.js';
 
 export interface FakeUser {
   id: string;

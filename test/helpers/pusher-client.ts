@@ -1,16 +1,21 @@
 /**
- * pusher-js in Node, as a browser would run it. A browser sends its cookies on the WebSocket
- * handshake by itself; pusher-js in Node cannot, so each client gets a wsPath prefix and the
- * runtime's WebSocket factory adds that client's headers to the handshake.
+ * pusher-js in Node, as a browser would run it, closed after the test. A browser sends its cookies
+ * on the WebSocket handshake by itself; pusher-js in Node cannot, so a client given `headers` gets
+ * a wsPath prefix of its own and the runtime's WebSocket factory adds those headers to its handshake.
  */
-import PusherModule, { type Options } from 'pusher-js';
-import { onCleanup } from './guard-server.js';
+import PusherJs, { type Options } from 'pusher-js';
+import type { App } from '../../src/apps/app.js';
+import { onCleanup } from './cleanup.js';
+import { channelAuth } from './signing.js';
 
-// pusher-js's typings describe an ES module whose default export is the class; at runtime Node
-// hands ESM the CommonJS module.exports, which is the class itself.
-type PusherClass = typeof import('pusher-js').default;
-export type Pusher = InstanceType<PusherClass>;
-const Pusher = PusherModule as unknown as PusherClass;
+// pusher-js is CommonJS whose typings declare an ES default export; at runtime the import is the class.
+const Pusher = PusherJs as unknown as typeof PusherJs.default;
+export type PusherClient = InstanceType<typeof Pusher>;
+
+export interface PusherClientOptions extends Partial<Options> {
+  /** Sent on the WebSocket handshake, as a browser sends its cookies, Origin and User-Agent. */
+  headers?: Record<string, string>;
+}
 
 type FayeClient = new (url: string, protocols: string[], options: { headers: Record<string, string> }) => unknown;
 
@@ -19,7 +24,7 @@ const headersByPath = new Map<string, Record<string, string>>();
 let nextId = 0;
 let installed = false;
 
-function install(): void {
+function sendHeadersByPath(): void {
   if (installed) return;
   installed = true;
   const Client = runtime.getWebSocketAPI();
@@ -30,7 +35,28 @@ function install(): void {
   };
 }
 
-/** The Echo options that make the sidecar authorize: empty auth for channels and sign-in. */
+/** A pusher-js client (Node build) against the test server, ws transport only. */
+export function pusherClient(port: number, key: string, options: PusherClientOptions = {}): PusherClient {
+  const { headers, ...rest } = options;
+  let wsPath: string | undefined;
+  if (headers) {
+    sendHeadersByPath();
+    wsPath = `/client-${nextId++}`;
+    headersByPath.set(wsPath, headers);
+  }
+  const client = new Pusher(key, {
+    cluster: 'local', wsHost: '127.0.0.1', wsPort: port, forceTLS: false, enabledTransports: ['ws'],
+    ...(wsPath ? { wsPath } : {}),
+    ...rest,
+  } as Options);
+  onCleanup(() => {
+    client.disconnect();
+    if (wsPath) headersByPath.delete(wsPath);
+  });
+  return client;
+}
+
+/** Options that make the sidecar authorize (--auth-url): empty auth for channels and sign-in, as Echo sends. */
 export const SIDECAR_AUTH_OPTIONS: Pick<Options, 'channelAuthorization' | 'userAuthentication'> = {
   channelAuthorization: {
     customHandler: ({ channelName }, callback) =>
@@ -41,59 +67,19 @@ export const SIDECAR_AUTH_OPTIONS: Pick<Options, 'channelAuthorization' | 'userA
   },
 };
 
-export function connectPusher(port: number, options: { headers?: Record<string, string>; key?: string } & Partial<Options> = {}): Pusher {
-  install();
-  const { headers, key, ...rest } = options;
-  const wsPath = `/client-${nextId++}`;
-  headersByPath.set(wsPath, headers ?? {});
-  const pusher = new Pusher(key ?? 'app-key', {
-    cluster: 'x', wsHost: '127.0.0.1', wsPort: port, forceTLS: false, enabledTransports: ['ws'], wsPath,
-    ...rest,
-  });
-  onCleanup(() => {
-    pusher.disconnect();
-    headersByPath.delete(wsPath);
-  });
-  return pusher;
-}
-
-/** Resolves when the connection reaches `state`. */
-export function waitForState(pusher: Pusher, state: string): Promise<void> {
-  if (pusher.connection.state === state) return Promise.resolve();
-  return new Promise((resolve) => {
-    const handler = ({ current }: { current: string }) => {
-      if (current !== state) return;
-      pusher.connection.unbind('state_change', handler);
-      resolve();
-    };
-    pusher.connection.bind('state_change', handler);
-  });
-}
-
-/** Resolves with the data of the first `event` on the channel. */
-export function once<T = unknown>(channel: { bind(event: string, cb: (data: T) => void): unknown; unbind(event: string, cb: (data: T) => void): unknown }, event: string): Promise<T> {
-  return new Promise((resolve) => {
-    const handler = (data: T) => {
-      channel.unbind(event, handler);
-      resolve(data);
-    };
-    channel.bind(event, handler);
-  });
-}
-
-/**
- * Resolves with the code and message of the next Pusher error the connection reports (pusher-js
- * wraps a pusher:error received during the handshake in a WebSocketError).
- */
-export function nextPusherError(pusher: Pusher): Promise<{ code: number; message: string }> {
-  type ErrorEvent = { type: string; data?: { code: number; message: string }; error?: ErrorEvent };
-  return new Promise((resolve) => {
-    const handler = (event: ErrorEvent) => {
-      const data = event.data ?? event.error?.data;
-      if (!data) return;
-      pusher.connection.unbind('error', handler);
-      resolve(data);
-    };
-    pusher.connection.bind('error', handler);
+/** pusher-js with private/presence channels authorized in-process as Laravel would (as `user`). */
+export function authorizedClient(port: number, app: App, user?: { id: string; info?: unknown }): PusherClient {
+  return pusherClient(port, app.key, {
+    channelAuthorization: {
+      endpoint: '/unused',
+      transport: 'ajax',
+      customHandler: (params, callback) => {
+        const channelData = params.channelName.startsWith('presence-') && user
+          ? JSON.stringify({ user_id: user.id, user_info: user.info ?? {} })
+          : undefined;
+        const auth = channelAuth(app.key, app.secret, params.socketId, params.channelName, channelData);
+        callback(null, channelData === undefined ? { auth } : { auth, channel_data: channelData });
+      },
+    },
   });
 }

@@ -1,14 +1,13 @@
 import Pusher from 'pusher';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/apps/app.js';
-import { Metrics } from '../../src/metrics/metrics.js';
 import { startMetricsServer, type MetricsServer } from '../../src/metrics/metrics-server.js';
 import { parsePrometheusText, sumOf, type Sample } from '../../src/metrics/prometheus-text.js';
-import { WebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.js';
-import { disconnectAll, rawClient } from '../helpers/clients.js';
-import { silentLogger } from '../helpers/ops-sidecar.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/ops-webhook-receiver.js';
-import { TEST_APP, startSidecar, stopAll } from '../helpers/start-sidecar.js';
+import { silentLogger } from '../helpers/capture-logger.js';
+import { createMetrics, createWebhookDispatcher, startMetricsEndpoint } from '../helpers/operations.js';
+import { rawClient } from '../helpers/raw-client.js';
+import { TEST_APP, startSidecar } from '../helpers/start-sidecar.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 async function scrape(server: MetricsServer): Promise<Sample[]> {
   const response = await fetch(server.url);
@@ -20,31 +19,17 @@ async function scrape(server: MetricsServer): Promise<Sample[]> {
 }
 
 describe('/metrics', () => {
-  let metricsServer: MetricsServer | undefined;
-  let receiver: WebhookReceiver | undefined;
-  let dispatcher: WebhookDispatcher | undefined;
-  let metrics: Metrics | undefined;
-
-  afterEach(async () => {
-    disconnectAll();
-    await stopAll();
-    await dispatcher?.destroy();
-    await metrics?.close();
-    await metricsServer?.close();
-    await receiver?.close();
-  });
-
   it('moves the counters for connections, rejections, messages, API calls and webhooks', async () => {
-    receiver = await startWebhookReceiver((n) => (n === 0 ? 503 : 200));
+    const receiver = await startWebhookReceiver((n) => (n === 0 ? 503 : 200));
     const app: App = { ...TEST_APP, webhooks: [{ url: receiver.url, events: ['channel_occupied'] }] };
     const logger = silentLogger();
-    metrics = new Metrics({ version: '9.9.9' });
-    dispatcher = new WebhookDispatcher({
+    const metrics = createMetrics({ version: '9.9.9' });
+    const dispatcher = createWebhookDispatcher({
       apps: [app], logger, stats: metrics, batchMs: 0, vacateDelayMs: 0, maxAgeMs: 10_000, queueSize: 100, timeoutMs: 1000, retryBaseMs: 5,
     });
     const server = await startSidecar({}, { apps: [app], observers: [dispatcher, metrics], logger });
-    metrics.track({ hub: server.sidecar.hub, webhookBacklog: () => dispatcher!.backlog });
-    metricsServer = await startMetricsServer({ host: '127.0.0.1', port: 0, registry: metrics.registry, logger });
+    metrics.track({ hub: server.sidecar.hub, webhookBacklog: () => dispatcher.backlog });
+    const metricsServer = await startMetricsEndpoint(metrics, logger);
 
     const before = await scrape(metricsServer);
     expect(sumOf(before, 'pusher_sidecar_info', { version: '9.9.9' })).toBe(1);
@@ -95,7 +80,7 @@ describe('/metrics', () => {
   });
 
   it('counts auth forwards by outcome with a latency histogram', async () => {
-    metrics = new Metrics({ version: 'x', defaultMetrics: false });
+    const metrics = createMetrics({ version: 'x', defaultMetrics: false });
     metrics.authForwarded('ok', 0.02);
     metrics.authForwarded('forbidden', 0.01);
     metrics.authForwarded('ok', 0.03);
@@ -106,7 +91,7 @@ describe('/metrics', () => {
   });
 
   it('labels unknown client close codes "other" so clients cannot grow the series', async () => {
-    metrics = new Metrics({ version: 'x', defaultMetrics: false });
+    const metrics = createMetrics({ version: 'x', defaultMetrics: false });
     metrics.connectionClosed(TEST_APP, 4321);
     metrics.connectionClosed(TEST_APP, 3999);
     metrics.connectionClosed(TEST_APP, 4200);
@@ -117,8 +102,8 @@ describe('/metrics', () => {
   });
 
   it('answers 404 off /metrics and explains a busy port', async () => {
-    metrics = new Metrics({ version: 'x', defaultMetrics: false });
-    metricsServer = await startMetricsServer({ host: '127.0.0.1', port: 0, registry: metrics.registry, logger: silentLogger() });
+    const metrics = createMetrics({ version: 'x', defaultMetrics: false });
+    const metricsServer = await startMetricsEndpoint(metrics, silentLogger());
     expect((await fetch(metricsServer.url.replace('/metrics', '/'))).status).toBe(404);
     await expect(startMetricsServer({ host: '127.0.0.1', port: metricsServer.port, registry: metrics.registry, logger: silentLogger() }))
       .rejects.toThrow(/EADDRINUSE.*--metrics-port/);

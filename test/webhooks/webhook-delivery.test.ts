@@ -1,15 +1,17 @@
 import Pusher from 'pusher';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App, WebhookEventName } from '../../src/apps/app.js';
 import { WEBHOOK_EVENT_NAMES } from '../../src/config/schema.js';
 import type { Logger } from '../../src/logging/logger.js';
 import type { WebhookEvent } from '../../src/webhooks/webhook-event.js';
-import { WebhookDispatcher, type WebhookDispatcherOptions } from '../../src/webhooks/webhook-dispatcher.js';
+import type { WebhookDispatcherOptions } from '../../src/webhooks/webhook-dispatcher.js';
 import type { WebhookDropReason, WebhookStats } from '../../src/webhooks/webhook-stats.js';
-import { startWebhookReceiver, type ReceivedWebhook, type Reply, type WebhookReceiver } from '../helpers/ops-webhook-receiver.js';
-import { connected, disconnectAll, type PusherClient } from '../helpers/clients.js';
-import { authorizedClient, captureLogger, disconnected, silentLogger, subscribed } from '../helpers/ops-sidecar.js';
-import { TEST_APP, startSidecar, stopAll, type TestSidecar } from '../helpers/start-sidecar.js';
+import { captureLogger, silentLogger } from '../helpers/capture-logger.js';
+import { createWebhookDispatcher } from '../helpers/operations.js';
+import { authorizedClient, type PusherClient } from '../helpers/pusher-client.js';
+import { connected, disconnected, subscribed } from '../helpers/pusher-events.js';
+import { TEST_APP, startSidecar, type TestSidecar } from '../helpers/start-sidecar.js';
+import { startWebhookReceiver, type ReceivedWebhook, type Reply } from '../helpers/webhook-receiver.js';
 
 function isValidForSdk(app: App, request: ReceivedWebhook): boolean {
   const sdk = new Pusher({ appId: app.id, key: app.key, secret: app.secret, cluster: 'mt1' });
@@ -49,17 +51,7 @@ function recordingStats() {
 }
 
 describe('webhooks delivered to a real receiver', () => {
-  let receiver: WebhookReceiver | undefined;
   let server: TestSidecar | undefined;
-  let dispatcher: WebhookDispatcher | undefined;
-
-  afterEach(async () => {
-    disconnectAll();
-    await stopAll();
-    await dispatcher?.destroy();
-    await receiver?.close();
-    server = dispatcher = receiver = undefined;
-  });
 
   async function setup(options: {
     reply?: (n: number) => Reply;
@@ -68,10 +60,10 @@ describe('webhooks delivered to a real receiver', () => {
     logger?: Logger;
     shutdownTimeout?: number;
   } = {}) {
-    receiver = await startWebhookReceiver(options.reply);
+    const receiver = await startWebhookReceiver(options.reply);
     const app: App = { ...TEST_APP, webhooks: [{ url: receiver.url, events: options.events ?? [...WEBHOOK_EVENT_NAMES] }] };
     const logger = options.logger ?? silentLogger();
-    dispatcher = new WebhookDispatcher({
+    const dispatcher = createWebhookDispatcher({
       apps: [app], logger,
       batchMs: 5, vacateDelayMs: 10, maxAgeMs: 60_000, queueSize: 1000, timeoutMs: 2000, retryBaseMs: 5, retryMaxMs: 20,
       ...options.dispatcher,
@@ -245,23 +237,19 @@ describe('webhooks delivered to a real receiver', () => {
   it('bounds the queue per receiver, so a dead receiver does not starve a healthy one', async () => {
     const recorded = recordingStats();
     const healthy = await startWebhookReceiver();
-    try {
-      receiver = await startWebhookReceiver(() => 'hang');
-      const app: App = { ...TEST_APP, webhooks: [{ url: receiver.url, events: ['channel_occupied'] }, { url: healthy.url, events: ['channel_occupied'] }] };
-      const logger = silentLogger();
-      dispatcher = new WebhookDispatcher({ apps: [app], logger, stats: recorded.stats, batchMs: 0, vacateDelayMs: 0, maxAgeMs: 60_000, queueSize: 2, timeoutMs: 5000 });
-      // The dead receiver never answers: do not let shutdown wait the usual timeout for it.
-      server = await startSidecar({ shutdownTimeout: 0.05 }, { apps: [app], observers: [dispatcher], logger });
-      const c = client(app);
-      for (const name of ['a', 'b', 'c', 'd', 'e']) {
-        await subscribed(c, name);
-        await healthy.waitForEvent((e) => e.channel === name);
-      }
-      expect(healthy.delivered().map((e) => e.channel)).toEqual(['a', 'b', 'c', 'd', 'e']);
-      expect(recorded.dropped('queue_full')).toBe(3);
-    } finally {
-      await healthy.close();
+    const receiver = await startWebhookReceiver(() => 'hang');
+    const app: App = { ...TEST_APP, webhooks: [{ url: receiver.url, events: ['channel_occupied'] }, { url: healthy.url, events: ['channel_occupied'] }] };
+    const logger = silentLogger();
+    const dispatcher = createWebhookDispatcher({ apps: [app], logger, stats: recorded.stats, batchMs: 0, vacateDelayMs: 0, maxAgeMs: 60_000, queueSize: 2, timeoutMs: 5000 });
+    // The dead receiver never answers: do not let shutdown wait the usual timeout for it.
+    server = await startSidecar({ shutdownTimeout: 0.05 }, { apps: [app], observers: [dispatcher], logger });
+    const c = client(app);
+    for (const name of ['a', 'b', 'c', 'd', 'e']) {
+      await subscribed(c, name);
+      await healthy.waitForEvent((e) => e.channel === name);
     }
+    expect(healthy.delivered().map((e) => e.channel)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(recorded.dropped('queue_full')).toBe(3);
   });
 
   it('flushes batched and delayed events when the server shuts down', async () => {
@@ -304,11 +292,11 @@ describe('webhooks delivered to a real receiver', () => {
   });
 
   it('signs each app\'s webhooks with that app\'s own key and secret and never mixes their events', async () => {
-    receiver = await startWebhookReceiver();
+    const receiver = await startWebhookReceiver();
     const one: App = { ...TEST_APP, id: 'one', key: 'key-one', secret: 'secret-one', webhooks: [{ url: receiver.url, events: ['channel_occupied'] }] };
     const two: App = { ...TEST_APP, id: 'two', key: 'key-two', secret: 'secret-two', webhooks: [{ url: receiver.url, events: ['channel_occupied'] }] };
     const logger = silentLogger();
-    dispatcher = new WebhookDispatcher({ apps: [one, two], logger, batchMs: 50, vacateDelayMs: 10, maxAgeMs: 1000, queueSize: 100, timeoutMs: 1000 });
+    const dispatcher = createWebhookDispatcher({ apps: [one, two], logger, batchMs: 50, vacateDelayMs: 10, maxAgeMs: 1000, queueSize: 100, timeoutMs: 1000 });
     server = await startSidecar({}, { apps: [one, two], observers: [dispatcher], logger });
     await subscribed(client(one), 'for-one');
     await subscribed(client(two), 'for-two');

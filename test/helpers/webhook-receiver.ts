@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebhookEvent } from '../../src/webhooks/webhook-event.js';
+import { onCleanup } from './cleanup.js';
 
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
@@ -23,10 +24,9 @@ export interface WebhookReceiver {
   waitForEvent(predicate: (event: WebhookEvent) => boolean): Promise<WebhookEvent>;
   /** Answers every request left hanging with 200. */
   release(): void;
-  close(): Promise<void>;
 }
 
-/** A real HTTP receiver on port 0 that records raw bodies, as a Laravel webhook controller would see them. */
+/** A real HTTP receiver on port 0 that records raw bodies, as a Laravel webhook controller would see them; closed after the test. */
 export async function startWebhookReceiver(reply: (n: number) => Reply = () => 200): Promise<WebhookReceiver> {
   const requests: ReceivedWebhook[] = [];
   const accepted: ReceivedWebhook[] = [];
@@ -76,6 +76,12 @@ export async function startWebhookReceiver(reply: (n: number) => Reply = () => 2
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
+  onCleanup(() => new Promise<void>((resolve) => {
+    for (const ok of hanging.splice(0)) ok();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  }));
+
   return {
     url: `http://127.0.0.1:${port}/pusher/webhooks?token=t0ps3cret`,
     requests,
@@ -85,10 +91,5 @@ export async function startWebhookReceiver(reply: (n: number) => Reply = () => 2
     release: () => {
       for (const ok of hanging.splice(0)) ok();
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const ok of hanging.splice(0)) ok();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
   };
 }
