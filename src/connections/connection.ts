@@ -96,18 +96,7 @@ export class Connection {
    */
   sendMessage(message: OutboundMessage): boolean {
     if (this.closed || this.ws.readyState !== 1) return false;
-    const frame = message.frame();
-    const socket = this.socket;
-    let flowing: boolean;
-    if (frame.length === 2) {
-      socket.cork();
-      socket.write(frame[0]!);
-      flowing = socket.write(frame[1]!);
-      socket.uncork();
-    } else {
-      flowing = socket.write(frame[0]!);
-    }
-    if (!flowing) this.#checkBuffer();
+    if (!this.socket.write(message.frame())) this.#checkBuffer();
     return true;
   }
 

@@ -6,23 +6,23 @@ const sender = (createRequire(import.meta.url)('ws') as { Sender: { frame(data: 
 const FRAME_OPTIONS = { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: false } as const;
 
 /**
- * A server frame serialized once and WebSocket-framed once, however many sockets receive it.
- * Fan-out cost is then one pair of socket writes per subscriber (see BENCHMARKS.md).
+ * A server frame serialized once and WebSocket-framed once into a single buffer, however many
+ * sockets receive it. Fan-out cost is then one socket write per subscriber (see BENCHMARKS.md).
  */
 export class OutboundMessage {
-  #frame: Buffer[] | undefined;
+  #frame: Buffer | undefined;
 
   constructor(readonly text: string) {}
 
   get byteLength(): number {
-    return this.frame().reduce((n, b) => n + b.length, 0);
+    return this.frame().length;
   }
 
-  frame(): Buffer[] {
-    this.#frame ??= sender.frame(
-      Buffer.from(this.text),
-      FRAME_OPTIONS,
-    );
+  frame(): Buffer {
+    if (!this.#frame) {
+      const parts = sender.frame(Buffer.from(this.text), FRAME_OPTIONS);
+      this.#frame = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    }
     return this.#frame;
   }
 }
