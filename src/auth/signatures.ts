@@ -1,11 +1,11 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 export function hmacSha256Hex(secret: string, payload: string): string {
   return createHmac('sha256', secret).update(payload).digest('hex');
 }
 
 export function md5Hex(body: string | Buffer): string {
-  return createHash('md5').update(body).digest('hex');
+  return hash('md5', body, 'hex');
 }
 
 /** Constant-time string equality; unequal lengths return false without early exit on content. */

@@ -114,7 +114,7 @@ export class Hub {
     let recipients = 0;
     let bytes = 0;
     for (const name of channels) {
-      const message = new OutboundMessage(channelEventFrame(event, name, data, userId));
+      const message = new OutboundMessage(() => channelEventFrame(event, name, data, userId));
       const delivered = this.adapter.broadcast(app.id, name, message, exceptSocketId);
       recipients += delivered;
       if (delivered > 0) bytes += delivered * message.byteLength;

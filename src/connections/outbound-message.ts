@@ -11,8 +11,17 @@ const FRAME_OPTIONS = { fin: true, rsv1: false, opcode: 1, mask: false, readOnly
  */
 export class OutboundMessage {
   #frame: Buffer | undefined;
+  #text: string | (() => string);
 
-  constructor(readonly text: string) {}
+  /** A factory defers serialization until some socket actually receives the message. */
+  constructor(text: string | (() => string)) {
+    this.#text = text;
+  }
+
+  get text(): string {
+    if (typeof this.#text !== 'string') this.#text = this.#text();
+    return this.#text;
+  }
 
   get byteLength(): number {
     return this.frame().length;
