@@ -82,8 +82,12 @@ export function createUpgradeHandler(options: UpgradeOptions) {
     setTimeout(() => ws.terminate(), REFUSED_SOCKET_GRACE_MS).unref();
   };
 
+  // One shared listener: a closure made per request would keep the whole handshake (request,
+  // headers, parsed URL) alive for as long as the socket lives, kilobytes per idle connection.
+  const onSocketError = (err: Error) => hub.logger.debug({ err: err.message }, 'handshake socket error');
+
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    socket.on('error', (err) => hub.logger.debug({ err: err.message }, 'handshake socket error'));
+    socket.on('error', onSocketError);
     const ip = resolveClientIp(req, options.isTrustedProxy);
     if (!options.isAccepting()) {
       reject(CODES.httpUnavailable, 'Server is shutting down', { ip });
