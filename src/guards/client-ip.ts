@@ -15,13 +15,27 @@ export function createProxyMatcher(entries: readonly string[]): (address: string
     if (bits === undefined) list.addAddress(address, family);
     else list.addSubnet(address, Number(bits), family);
   }
-  return (address) => {
+  const check = (address: string): boolean => {
     const ip = normalize(address);
     if (isIPv4(ip)) return list.check(ip, 'ipv4');
     if (isIPv6(ip)) return list.check(ip, 'ipv6');
     return false;
   };
+  // BlockList.check allocates a SocketAddress per call and each handshake asks several times
+  // (mostly about the same proxy address), so verdicts are remembered in a bounded table.
+  const verdicts = new Map<string, boolean>();
+  return (address) => {
+    let verdict = verdicts.get(address);
+    if (verdict === undefined) {
+      if (verdicts.size >= PROXY_VERDICT_CACHE_SIZE) verdicts.clear();
+      verdict = check(address);
+      verdicts.set(address, verdict);
+    }
+    return verdict;
+  };
 }
+
+const PROXY_VERDICT_CACHE_SIZE = 4096;
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
