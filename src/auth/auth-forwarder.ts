@@ -1,0 +1,37 @@
+import type { HandshakeHeaders } from '../connections/connection.js';
+
+/**
+ * Server-side auth: when a client subscribes (or signs in) with an empty `auth`, the sidecar asks
+ * Laravel itself, as the browser, and verifies the reply like any client-supplied signature.
+ */
+export interface ChannelAuthRequest {
+  socketId: string;
+  channel: string;
+  headers: HandshakeHeaders;
+  ip: string;
+}
+
+export interface UserAuthRequest {
+  socketId: string;
+  headers: HandshakeHeaders;
+  ip: string;
+}
+
+export type ForwardFailure = { ok: false; status: number; reason: string };
+
+export type ChannelAuthResult = { ok: true; auth: string; channelData?: string; sharedSecret?: string } | ForwardFailure;
+
+export type UserAuthResult = { ok: true; auth: string; userData: string } | ForwardFailure;
+
+export interface AuthForwarder {
+  readonly canAuthorizeChannels: boolean;
+  readonly canAuthenticateUsers: boolean;
+  authorizeChannel(request: ChannelAuthRequest): Promise<ChannelAuthResult>;
+  authenticateUser(request: UserAuthRequest): Promise<UserAuthResult>;
+}
+
+/** Headers worth keeping from the handshake when auth forwarding is on. */
+export const FORWARDED_HANDSHAKE_HEADERS = [
+  'cookie', 'authorization', 'user-agent', 'host', 'origin', 'referer',
+  'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'accept-language',
+] as const;

@@ -1,0 +1,41 @@
+import type { Hub } from '../channels/hub.js';
+import type { Connection } from '../connections/connection.js';
+import { isValidUserId } from '../protocol/channel-names.js';
+import { CODES } from '../protocol/codes.js';
+import { signinSuccessFrame } from '../protocol/server-frames.js';
+import { userAuthString, verifyToken } from './signatures.js';
+
+const WATCHLIST_LIMIT = 100;
+
+/** pusher:signin — user authentication over `socket_id::user::user_data`. */
+export async function signIn(hub: Hub, connection: Connection, auth: string, userData: string): Promise<void> {
+  const fail = (why: string) => {
+    connection.sendError(CODES.signinFailed, why);
+    hub.observers.emit('rejected', { entry: CODES.signinFailed, detail: why, appId: connection.app.id, ip: connection.ip });
+  };
+  if (auth === '' && hub.authForwarder?.canAuthenticateUsers) {
+    const result = await hub.authForwarder.authenticateUser({ socketId: connection.socketId, headers: connection.headers, ip: connection.ip });
+    if (connection.closed) return;
+    if (!result.ok) return fail(`Sign-in refused by the user auth endpoint (${result.status}): ${result.reason}`);
+    auth = result.auth;
+    userData = result.userData;
+  }
+  if (!verifyToken(auth, connection.app.key, connection.app.secret, userAuthString(connection.socketId, userData))) {
+    return fail('Invalid signature for pusher:signin');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(userData);
+  } catch {
+    return fail('user_data is not valid JSON');
+  }
+  const { id, user_info: info, watchlist } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  if (typeof id !== 'string' || !isValidUserId(id)) return fail('user_data.id must be a non-empty string (cast it: (string) $user->id)');
+  if (connection.user && connection.user.id !== id) return fail('This connection is already signed in as another user');
+  const ids = Array.isArray(watchlist) ? watchlist.filter((w): w is string => typeof w === 'string') : [];
+  if (connection.user) hub.state(connection.app).removeUser(connection, connection.user.id);
+  connection.user = { id, info: info ?? {}, watchlist: ids.slice(0, WATCHLIST_LIMIT), userData };
+  connection.send(signinSuccessFrame(userData));
+  if (ids.length > WATCHLIST_LIMIT) connection.sendError(CODES.watchlistLimit);
+  hub.signIn(connection);
+}

@@ -1,0 +1,139 @@
+import { channelAuthString, verifyToken } from '../auth/signatures.js';
+import type { Connection } from '../connections/connection.js';
+import { OutboundMessage } from '../connections/outbound-message.js';
+import { SERVER_TO_USER_PREFIX, describeChannel, isValidChannelName, isValidUserId } from '../protocol/channel-names.js';
+import { CODES, type CodeEntry } from '../protocol/codes.js';
+import { cacheMissFrame, channelEventFrame, subscriptionErrorFrame, subscriptionSucceededFrame } from '../protocol/server-frames.js';
+import type { Hub } from './hub.js';
+
+interface Member {
+  userId: string;
+  info: unknown;
+}
+
+type MemberResult = { ok: true; member: Member } | { ok: false; reason: string };
+
+function parseChannelData(channelData: string, maxInfoBytes: number): MemberResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(channelData);
+  } catch {
+    return { ok: false, reason: 'channel_data is not valid JSON' };
+  }
+  if (typeof parsed !== 'object' || parsed === null) return { ok: false, reason: 'channel_data must be a JSON object' };
+  const { user_id: rawId, user_info: info } = parsed as { user_id?: unknown; user_info?: unknown };
+  // Other stacks send numeric ids (the Pusher docs' own example); ids are strings on the wire.
+  const userId = typeof rawId === 'number' && Number.isFinite(rawId) ? String(rawId) : rawId;
+  if (typeof userId !== 'string' || userId === '' || userId.length > 128) {
+    return { ok: false, reason: 'channel_data.user_id must be a non-empty string of at most 128 characters' };
+  }
+  if (info !== undefined && Buffer.byteLength(JSON.stringify(info)) > maxInfoBytes) {
+    return { ok: false, reason: `channel_data.user_info is larger than ${maxInfoBytes} bytes` };
+  }
+  return { ok: true, member: { userId, info: info ?? {} } };
+}
+
+function rejectSubscription(hub: Hub, connection: Connection, channel: string, entry: CodeEntry, reason: string): void {
+  connection.send(subscriptionErrorFrame(channel, entry.code, reason, entry.code === 503 ? 'AuthUnavailable' : 'AuthError'));
+  hub.observers.emit('rejected', { entry, detail: reason, appId: connection.app.id, ip: connection.ip });
+  hub.logger.debug({ code: entry.code, reason: entry.id, appId: connection.app.id, ip: connection.ip, channel }, reason);
+}
+
+function statusEntry(status: number): CodeEntry {
+  if (status === 403) return CODES.subscriptionForbidden;
+  if (status === 401) return CODES.subscriptionBadSignature;
+  if (status === 400) return CODES.subscriptionInvalidData;
+  return CODES.authUnavailable;
+}
+
+export async function subscribe(hub: Hub, connection: Connection, channel: string, auth: string, channelData?: string): Promise<void> {
+  const { config } = hub;
+  if (!isValidChannelName(channel, config.maxChannelNameLength)) {
+    connection.sendError(CODES.invalidChannel, `Invalid channel name: ${JSON.stringify(channel.slice(0, 64))}`);
+    return;
+  }
+  if (connection.channels.has(channel) || connection.pendingChannels.has(channel)) {
+    connection.sendError(CODES.alreadySubscribed, `Already subscribed to ${channel}`);
+    return;
+  }
+  if (connection.channels.size + connection.pendingChannels.size >= config.maxChannelsPerConnection) {
+    connection.sendError(CODES.maxChannelsReached, `At most ${config.maxChannelsPerConnection} channels per connection`);
+    return;
+  }
+  const { kind, cache } = describeChannel(channel);
+  let member: Member | undefined;
+
+  if (kind === 'user') {
+    const userId = channel.slice(SERVER_TO_USER_PREFIX.length);
+    if (!connection.user || connection.user.id !== userId || !isValidUserId(userId)) {
+      rejectSubscription(hub, connection, channel, CODES.subscriptionInvalidData, 'Sign in as this user before subscribing to its #server-to-user channel');
+      return;
+    }
+  } else if (kind !== 'public') {
+    const { app } = connection;
+    if (auth === '' && hub.authForwarder?.canAuthorizeChannels) {
+      connection.pendingChannels.add(channel);
+      const result = await hub.authForwarder.authorizeChannel({ socketId: connection.socketId, channel, headers: connection.headers, ip: connection.ip });
+      // An unsubscribe (or disconnect) while Laravel was answering cancels the subscription.
+      if (!connection.pendingChannels.delete(channel) || connection.closed) return;
+      if (!result.ok) {
+        rejectSubscription(hub, connection, channel, statusEntry(result.status), result.reason);
+        return;
+      }
+      auth = result.auth;
+      channelData = result.channelData;
+    }
+    if (kind === 'presence' && channelData === undefined && !connection.user) {
+      rejectSubscription(hub, connection, channel, CODES.subscriptionInvalidData, 'Presence subscriptions need channel_data (or a signed-in user)');
+      return;
+    }
+    const signed = channelAuthString(connection.socketId, channel, kind === 'presence' ? channelData : undefined);
+    if (!verifyToken(auth, app.key, app.secret, signed)) {
+      rejectSubscription(hub, connection, channel, CODES.subscriptionBadSignature, `Invalid signature: expected HMAC SHA256 hex digest of ${signed}`);
+      return;
+    }
+    if (kind === 'presence') {
+      if (channelData !== undefined) {
+        const parsed = parseChannelData(channelData, config.maxPresenceMemberSize);
+        if (!parsed.ok) {
+          rejectSubscription(hub, connection, channel, CODES.subscriptionInvalidData, parsed.reason);
+          return;
+        }
+        member = parsed.member;
+      } else {
+        member = { userId: connection.user!.id, info: connection.user!.info ?? {} };
+      }
+      const members = hub.state(app).channels.get(channel)?.members;
+      if (members && members.size >= config.maxPresenceMembers && !members.has(member.userId)) {
+        rejectSubscription(hub, connection, channel, CODES.presenceFull, `Presence channel is full (${config.maxPresenceMembers} members)`);
+        return;
+      }
+    }
+  }
+
+  const state = hub.state(connection.app);
+  const result = state.join(connection, channel, member);
+  connection.send(
+    result.channel.members ? subscriptionSucceededFrame(channel, { presence: result.channel.presenceSnapshot() }) : subscriptionSucceededFrame(channel),
+  );
+  if (cache) {
+    const cached = state.cachedEvent(channel, hub.now());
+    if (cached) {
+      connection.sendMessage(new OutboundMessage(channelEventFrame(cached.event, channel, cached.data)));
+    } else {
+      connection.send(cacheMissFrame(channel));
+      hub.observers.emit('cacheMiss', connection.app, channel);
+    }
+  }
+  hub.afterJoin(connection, channel, result);
+}
+
+export function unsubscribe(hub: Hub, connection: Connection, channel: string): void {
+  if (connection.pendingChannels.delete(channel)) return;
+  const result = hub.state(connection.app).leave(connection, channel);
+  if (!result) {
+    connection.sendError(CODES.notSubscribed, `Not subscribed to ${channel.slice(0, 200)}`);
+    return;
+  }
+  hub.afterLeave(connection.app, channel, result);
+}

@@ -1,0 +1,111 @@
+import type { App } from '../../apps/app.js';
+import type { Hub } from '../../channels/hub.js';
+import { describeChannel, isValidChannelName } from '../../protocol/channel-names.js';
+import { CODES } from '../../protocol/codes.js';
+import { fail, ok, type ApiReply } from '../api-reply.js';
+
+const MAX_CHANNELS = 100;
+const MAX_BATCH = 10;
+const SOCKET_ID = /^\d+\.\d+$/;
+
+interface EventRequest {
+  name: string;
+  data: string;
+  channels: string[];
+  socketId?: string;
+  info: string[];
+}
+
+type Validated = { ok: true; event: EventRequest } | { ok: false; reply: ApiReply };
+
+function bad(error: string): Validated {
+  return { ok: false, reply: fail(CODES.httpBadRequest, error) };
+}
+
+/** Checks one event object from `events` or `batch_events` against the REST API rules. */
+function validateEvent(hub: Hub, raw: unknown, where: string): Validated {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad(`${where} must be a JSON object`);
+  const body = raw as Record<string, unknown>;
+  const { name, socket_id: socketId, info } = body;
+  if (typeof name !== 'string' || name === '') return bad(`${where}.name must be a non-empty string`);
+  if (name.length > hub.config.maxEventNameLength) return bad(`${where}.name is longer than ${hub.config.maxEventNameLength} characters`);
+  if (body.data === undefined) return bad(`${where}.data is required`);
+  const data = typeof body.data === 'string' ? body.data : JSON.stringify(body.data);
+  if (Buffer.byteLength(data) > hub.config.maxPayloadSize) {
+    return { ok: false, reply: fail(CODES.httpPayloadTooLarge, `${where}.data is larger than ${hub.config.maxPayloadSize} bytes`) };
+  }
+  let channels: string[];
+  if (Array.isArray(body.channels)) channels = body.channels as string[];
+  else if (typeof body.channel === 'string') channels = [body.channel];
+  else return bad(`${where} needs "channels" (array) or "channel" (string)`);
+  if (channels.length === 0) return bad(`${where}.channels must not be empty`);
+  if (channels.length > MAX_CHANNELS) return bad(`${where}.channels has more than ${MAX_CHANNELS} channels`);
+  for (const channel of channels) {
+    if (typeof channel !== 'string' || !isValidChannelName(channel, hub.config.maxChannelNameLength)) {
+      return bad(`${where}: invalid channel name ${JSON.stringify(String(channel).slice(0, 64))}`);
+    }
+  }
+  const encrypted = channels.filter((c) => describeChannel(c).kind === 'encrypted').length;
+  if (encrypted > 0 && encrypted < channels.length) return bad(`${where}: encrypted channels cannot be mixed with other channels`);
+  if (socketId !== undefined && (typeof socketId !== 'string' || !SOCKET_ID.test(socketId))) return bad(`${where}.socket_id must look like 123.456`);
+  if (info !== undefined && typeof info !== 'string') return bad(`${where}.info must be a comma-separated string`);
+  const event: EventRequest = { name, data, channels, info: info ? info.split(',').map((s) => s.trim()) : [] };
+  if (socketId !== undefined) event.socketId = socketId;
+  return { ok: true, event };
+}
+
+async function channelInfo(hub: Hub, app: App, event: EventRequest): Promise<Record<string, Record<string, number>>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const channel of event.channels) {
+    const summary = await hub.adapter.channel(app.id, channel);
+    const attributes: Record<string, number> = {};
+    const presence = describeChannel(channel).kind === 'presence';
+    if (event.info.includes('subscription_count') && !presence) attributes.subscription_count = summary?.subscriptionCount ?? 0;
+    if (event.info.includes('user_count') && presence) attributes.user_count = summary?.userCount ?? 0;
+    out[channel] = attributes;
+  }
+  return out;
+}
+
+function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(body.toString('utf8')) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** POST /apps/{id}/events */
+export async function triggerEvent(hub: Hub, app: App, body: Buffer): Promise<ApiReply> {
+  const json = parseJson(body);
+  if (!json.ok) return fail(CODES.httpBadRequest, 'Body must be JSON');
+  const checked = validateEvent(hub, json.value, 'event');
+  if (!checked.ok) return checked.reply;
+  const { event } = checked;
+  hub.publish(app, event.channels, event.name, event.data, event.socketId);
+  if (event.info.length === 0) return ok({});
+  return ok({ channels: await channelInfo(hub, app, event) });
+}
+
+/** POST /apps/{id}/batch_events: validated as a whole before anything is published. */
+export async function triggerBatch(hub: Hub, app: App, body: Buffer): Promise<ApiReply> {
+  const json = parseJson(body);
+  if (!json.ok) return fail(CODES.httpBadRequest, 'Body must be JSON');
+  const batch = (json.value as { batch?: unknown } | null)?.batch;
+  if (!Array.isArray(batch)) return fail(CODES.httpBadRequest, 'Body must be {"batch": [events]}');
+  if (batch.length > MAX_BATCH) return fail(CODES.httpBadRequest, `batch has more than ${MAX_BATCH} events`);
+  const events: EventRequest[] = [];
+  for (const [i, raw] of batch.entries()) {
+    const checked = validateEvent(hub, raw, `batch[${i}]`);
+    if (!checked.ok) return checked.reply;
+    events.push(checked.event);
+  }
+  for (const event of events) hub.publish(app, event.channels, event.name, event.data, event.socketId);
+  if (!events.some((e) => e.info.length > 0)) return ok({});
+  const replies = [];
+  for (const event of events) {
+    const info = await channelInfo(hub, app, event);
+    replies.push(event.info.length > 0 ? (info[event.channels[0]!] ?? {}) : {});
+  }
+  return ok({ batch: replies });
+}

@@ -1,0 +1,38 @@
+/** Channel kinds by prefix (../shared/reference/pusher-protocol-and-laravel.md §A2, cache channels). */
+export type ChannelKind = 'public' | 'private' | 'presence' | 'encrypted' | 'user';
+
+export interface ChannelInfo {
+  kind: ChannelKind;
+  /** cache-, private-cache-, presence-cache-, private-encrypted-cache-. */
+  cache: boolean;
+}
+
+const NAME_CHARS = /^[-a-zA-Z0-9_=@,.;]+$/;
+export const SERVER_TO_USER_PREFIX = '#server-to-user-';
+
+export function describeChannel(name: string): ChannelInfo {
+  if (name.startsWith(SERVER_TO_USER_PREFIX)) return { kind: 'user', cache: false };
+  if (name.startsWith('private-encrypted-')) return { kind: 'encrypted', cache: name.startsWith('private-encrypted-cache-') };
+  if (name.startsWith('private-')) return { kind: 'private', cache: name.startsWith('private-cache-') };
+  if (name.startsWith('presence-')) return { kind: 'presence', cache: name.startsWith('presence-cache-') };
+  return { kind: 'public', cache: name.startsWith('cache-') };
+}
+
+/** Channels that need a signature (or a signed-in user, for #server-to-user-). */
+export function requiresAuth(kind: ChannelKind): boolean {
+  return kind !== 'public';
+}
+
+/**
+ * Whether the name is acceptable: Pusher's charset, a length cap, and `#` only for the reserved
+ * server-to-user channel of a valid user id.
+ */
+export function isValidChannelName(name: string, maxLength: number): boolean {
+  if (name.length === 0 || name.length > maxLength) return false;
+  if (name.startsWith(SERVER_TO_USER_PREFIX)) return NAME_CHARS.test(name.slice(SERVER_TO_USER_PREFIX.length));
+  return NAME_CHARS.test(name);
+}
+
+export function isValidUserId(id: string): boolean {
+  return id.length > 0 && id.length <= 128 && NAME_CHARS.test(id);
+}

@@ -1,0 +1,58 @@
+/**
+ * Serializes server → client frames. `data` is always a JSON string: pusher-js accepts objects but
+ * other clients crash on them (../shared/reference/pusher-protocol-and-laravel.md §A2).
+ */
+import type { CodeEntry } from './codes.js';
+
+function encodeData(data: unknown): string {
+  return typeof data === 'string' ? data : JSON.stringify(data ?? {});
+}
+
+export function channelEventFrame(event: string, channel: string, data: unknown, userId?: string): string {
+  const frame: Record<string, string> = { event, channel, data: encodeData(data) };
+  if (userId !== undefined) frame.user_id = userId;
+  return JSON.stringify(frame);
+}
+
+export function connectionEstablishedFrame(socketId: string, activityTimeout: number): string {
+  return JSON.stringify({
+    event: 'pusher:connection_established',
+    data: JSON.stringify({ socket_id: socketId, activity_timeout: activityTimeout }),
+  });
+}
+
+export const PONG_FRAME = JSON.stringify({ event: 'pusher:pong', data: '{}' });
+export const PING_FRAME = JSON.stringify({ event: 'pusher:ping', data: '{}' });
+
+export function errorFrame(entry: Pick<CodeEntry, 'code'>, message: string): string {
+  return JSON.stringify({ event: 'pusher:error', data: JSON.stringify({ code: entry.code, message }) });
+}
+
+export function subscriptionSucceededFrame(channel: string, data: unknown = {}): string {
+  return JSON.stringify({ event: 'pusher_internal:subscription_succeeded', channel, data: encodeData(data) });
+}
+
+/** Channel-scoped so pusher-js re-emits it on the channel and Echo's `.error()` fires. */
+export function subscriptionErrorFrame(channel: string, status: number, error: string, type = 'AuthError'): string {
+  return JSON.stringify({ event: 'pusher:subscription_error', channel, data: JSON.stringify({ type, error, status }) });
+}
+
+export function cacheMissFrame(channel: string): string {
+  return JSON.stringify({ event: 'pusher:cache_miss', channel, data: '{}' });
+}
+
+export function memberAddedFrame(channel: string, userId: string, userInfo: unknown): string {
+  return channelEventFrame('pusher_internal:member_added', channel, { user_id: userId, user_info: userInfo ?? {} });
+}
+
+export function memberRemovedFrame(channel: string, userId: string): string {
+  return channelEventFrame('pusher_internal:member_removed', channel, { user_id: userId });
+}
+
+export function signinSuccessFrame(userData: string): string {
+  return JSON.stringify({ event: 'pusher:signin_success', data: JSON.stringify({ user_data: userData }) });
+}
+
+export function watchlistEventsFrame(events: Array<{ name: 'online' | 'offline'; user_ids: string[] }>): string {
+  return JSON.stringify({ event: 'pusher_internal:watchlist_events', data: JSON.stringify({ events }) });
+}

@@ -1,0 +1,122 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { AppRegistry } from './apps/app-registry.js';
+import type { AuthForwarder } from './auth/auth-forwarder.js';
+import { Hub } from './channels/hub.js';
+import type { LoadedConfig } from './config/load-config.js';
+import { createAppQuotaGuard, createServerCapacityGuard } from './guards/capacity-guards.js';
+import { createProxyMatcher } from './guards/client-ip.js';
+import type { HandshakeGuard } from './guards/handshake-guard.js';
+import { createHandshakeRateGuard } from './guards/handshake-rate-guard.js';
+import { createOriginGuard } from './guards/origin-guard.js';
+import { createApiRouter } from './http/api-router.js';
+import { createLogger, type Logger } from './logging/logger.js';
+import { Observers, type ServerObserver } from './observers.js';
+import { CODES } from './protocol/codes.js';
+import { startHeartbeat } from './server/heartbeat.js';
+import { createUpgradeHandler } from './server/upgrade.js';
+
+export interface SidecarOptions {
+  loaded: Pick<LoadedConfig, 'config' | 'apps'>;
+  logger?: Logger;
+  observers?: ServerObserver[];
+  authForwarder?: AuthForwarder;
+  now?: () => number;
+}
+
+export interface ListeningAddress {
+  host: string;
+  port: number;
+  url: string;
+}
+
+export interface Sidecar {
+  readonly hub: Hub;
+  readonly http: Server;
+  readonly logger: Logger;
+  listen(): Promise<ListeningAddress>;
+  /** Graceful stop: close sockets with 4200, finish HTTP requests, flush observers, bounded by --shutdown-timeout. */
+  close(): Promise<void>;
+  isReady(): boolean;
+}
+
+/** Wires the hub, the upgrade path with its guards, the HTTP API and the heartbeat. */
+export function createSidecar(options: SidecarOptions): Sidecar {
+  const { config, apps } = options.loaded;
+  const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
+  const observers = new Observers();
+  observers.onError((err, method) => logger.error({ err, method }, 'observer failed'));
+  for (const observer of options.observers ?? []) observers.add(observer);
+
+  const registry = new AppRegistry(apps);
+  const hubOptions: ConstructorParameters<typeof Hub>[0] = { apps, config, observers, logger };
+  if (options.authForwarder) hubOptions.authForwarder = options.authForwarder;
+  if (options.now) hubOptions.now = options.now;
+  const hub = new Hub(hubOptions);
+
+  let accepting = true;
+  const guards: HandshakeGuard[] = [
+    createHandshakeRateGuard({ rate: config.handshakeRate, burst: config.handshakeBurst, tableSize: config.handshakeTableSize }),
+    createOriginGuard(config.allowedOrigins),
+    createServerCapacityGuard(config.maxConnections),
+    createAppQuotaGuard(),
+  ];
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageSize, perMessageDeflate: false, clientTracking: false });
+  const http = createServer(createApiRouter({ hub, apps: registry, isReady: () => accepting }));
+  http.on('upgrade', createUpgradeHandler({
+    hub, apps: registry, wss, guards,
+    isTrustedProxy: createProxyMatcher(config.trustProxy),
+    isAccepting: () => accepting,
+    keepHeaders: Boolean(config.authUrl || config.userAuthUrl),
+  }));
+  http.on('clientError', (err, socket) => {
+    logger.debug({ err: err.message }, 'malformed HTTP request');
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+  let stopHeartbeat: (() => void) | undefined;
+  let closing: Promise<void> | undefined;
+
+  async function shutdown(): Promise<void> {
+    accepting = false;
+    stopHeartbeat?.();
+    const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+    http.closeIdleConnections();
+    const sockets: Promise<void>[] = [];
+    for (const state of hub.states()) {
+      for (const connection of state.connections.values()) {
+        sockets.push(new Promise((resolve) => connection.ws.once('close', () => resolve())));
+        connection.close(CODES.serverShuttingDown);
+      }
+    }
+    const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeout * 1000).unref());
+    const finished = await Promise.race([Promise.all([httpClosed, Promise.all(sockets), observers.close()]).then(() => 'done' as const), deadline]);
+    if (finished === 'timeout') {
+      logger.warn('shutdown timeout reached; dropping what is left');
+      for (const state of hub.states()) for (const connection of state.connections.values()) connection.ws.terminate();
+      http.closeAllConnections();
+    }
+    await hub.adapter.close();
+  }
+
+  return {
+    hub, http, logger,
+    isReady: () => accepting,
+    listen() {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.port, config.host, () => {
+          http.off('error', reject);
+          const address = http.address() as AddressInfo;
+          const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+          stopHeartbeat = startHeartbeat(hub);
+          resolve({ host: address.address, port: address.port, url: `http://${host}:${address.port}` });
+        });
+      });
+    },
+    close() {
+      closing ??= shutdown();
+      return closing;
+    },
+  };
+}
