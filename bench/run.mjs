@@ -21,7 +21,7 @@ import { repoRoot } from './lib/servers.mjs';
 import { cpuModel } from './lib/proc.mjs';
 import * as scenarios from './lib/scenarios.mjs';
 import { buildRows, renderTable, runLogRow, appendRunLog } from './lib/report.mjs';
-import { summarizeProfile } from './lib/profile-summary.mjs';
+import { summarizeProfile, printProfile } from './lib/profile-summary.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -207,9 +207,7 @@ console.log(`Results: ${file}`);
 
 if (profileDir) {
   for (const f of readdirSync(profileDir).filter((x) => x.endsWith('.cpuprofile')).sort()) {
-    const { totalMs, rows: top } = summarizeProfile(JSON.parse(readFileSync(join(profileDir, f), 'utf8')), 15);
-    console.log(`\nProfile ${f} (${totalMs.toFixed(0)} ms sampled), top self time:`);
-    for (const r of top) console.log(`  ${String(r.pct).padStart(5)}%  ${r.name}`);
+    printProfile(`Profile ${f}`, summarizeProfile(JSON.parse(readFileSync(join(profileDir, f), 'utf8')), 15), 12);
   }
 }
 

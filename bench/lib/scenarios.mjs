@@ -126,7 +126,7 @@ export async function ceiling(env, kind, cfg) {
         maxWindows: cfg.maxWindows,
         maxForeignPercent: env.maxForeignPercent,
         p99LimitMs: cfg.p99LimitMs,
-        drainMs: 3000,
+        drainMs: 10_000,
       },
       { cpu: env.loadCore, nice: env.nice, onLog: (t) => env.log(`    ${t}`) },
     );
