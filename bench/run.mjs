@@ -10,13 +10,14 @@
 //   --record / --no-record      force / skip the BENCHMARKS.md row (default: record full runs)
 //   --no-nice                   do not raise the priority of the measured processes
 //   --no-wrk                    use the built-in HTTP client even if wrk is installed
+//   --sidecar-root=DIR          run the sidecar from another checkout's bin/ + dist/ (A/B a change)
 //
 // Every figure that matters is a ratio sidecar/baseline from the same run: the box is shared and
 // noisy, so absolute numbers move between runs while the ratios hold.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { repoRoot } from './lib/servers.mjs';
 import { cpuModel } from './lib/proc.mjs';
 import * as scenarios from './lib/scenarios.mjs';
@@ -26,6 +27,13 @@ import { summarizeProfile, printProfile } from './lib/profile-summary.mjs';
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+
+if (flag('help')) {
+  // The header comment above is the usage text.
+  const text = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
+  console.log(text.slice(0, text.findIndex((l) => !l.startsWith('//'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  process.exit(0);
+}
 
 const quick = flag('quick');
 const profile = flag('profile');
@@ -72,7 +80,9 @@ if (cfg.idle.steps.at(-1) < wantedIdle) {
 const wrk = !flag('no-wrk') && sh('sh', ['-c', 'command -v wrk']) !== null;
 notes.push(wrk ? 'HTTP publish load: wrk (Lua body).' : 'HTTP publish load: built-in raw-socket Node client (wrk not installed).');
 
-const sidecarBuilt = existsSync(join(repoRoot, 'dist', 'cli', 'main.js'));
+const sidecarRoot = option('sidecar-root') ? resolve(option('sidecar-root')) : repoRoot;
+if (sidecarRoot !== repoRoot) notes.push(`Sidecar run from ${sidecarRoot}.`);
+const sidecarBuilt = existsSync(join(sidecarRoot, 'dist', 'cli', 'main.js'));
 if (kinds.includes('sidecar') && !sidecarBuilt) {
   console.error('dist/cli/main.js is missing: run `npm run build` first (npm run bench does), or pass --only=baseline.');
   process.exit(1);
@@ -92,6 +102,7 @@ const env = {
   wrk,
   logDir,
   profileDir,
+  sidecarRoot,
   maxForeignPercent: 5,
   log: (t) => console.log(t),
 };
@@ -211,7 +222,7 @@ if (profileDir) {
   }
 }
 
-const record = flag('record') || (!quick && !profile && !only && !flag('no-record'));
+const record = flag('record') || (!quick && !profile && !only && sidecarRoot === repoRoot && !flag('no-record'));
 if (record) {
   appendRunLog(join(repoRoot, 'BENCHMARKS.md'), runLogRow(meta, rows));
   console.log('Appended a row to BENCHMARKS.md.');

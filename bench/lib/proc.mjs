@@ -11,14 +11,18 @@ try {
   ticksPerSecond = 100;
 }
 
-/** utime + stime of a process in microseconds (resolution: one clock tick, usually 10 ms). */
-export function cpuMicros(pid) {
+/**
+ * utime + stime of a process in microseconds (resolution: one clock tick, usually 10 ms).
+ * With `children`, adds the CPU of its exited-and-waited-for children (cutime + cstime): how the
+ * orchestrator accounts for a wrk run it waited on.
+ */
+export function cpuMicros(pid, children = false) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may contain spaces; fields after the closing ')' are fixed.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return ((utime + stime) * 1e6) / ticksPerSecond;
+  let ticks = Number(fields[11]) + Number(fields[12]);
+  if (children) ticks += Number(fields[13]) + Number(fields[14]);
+  return (ticks * 1e6) / ticksPerSecond;
 }
 
 /** Resident set size in bytes (VmRSS). */
@@ -73,17 +77,18 @@ export function cpuTimes() {
  * Measure a window: CPU of the server and the load generator, plus how much CPU *other* processes
  * took on the server's core and on the load core (the machine is shared; a window where someone
  * else's compiler ran on the server core is not a clean sample).
- * @param {{serverPid: number, serverCore: number|null, loadCore: number|null}} o
+ * @param {{serverPid: number, serverCore: number|null, loadCore: number|null, withChildren?: boolean}} o
+ *   withChildren: count this process's waited-for children as the load generator (wrk)
  */
-export function measureWindow({ serverPid, serverCore, loadCore }) {
+export function measureWindow({ serverPid, serverCore, loadCore, withChildren = false }) {
   const s0 = cpuMicros(serverPid);
-  const c0 = cpuMicros(process.pid);
+  const c0 = cpuMicros(process.pid, withChildren);
   const t0 = performance.now();
   const k0 = cpuTimes();
   return {
     stop() {
       const serverUs = cpuMicros(serverPid) - s0;
-      const clientUs = cpuMicros(process.pid) - c0;
+      const clientUs = cpuMicros(process.pid, withChildren) - c0;
       const wallUs = (performance.now() - t0) * 1000;
       const k1 = cpuTimes();
       const tickUs = 1e6 / ticksPerSecond;

@@ -48,8 +48,10 @@ export function buildRows(results) {
   add('Idle RSS after GC at 0 / … connections, MB', 'idle', (r) => r.points.at(-1).rss, (r) => r.points.map((p) => `${mb(p.rss)}@${p.connections}`).join(' / '));
   add('Idle memory per subscribed connection, bytes (RSS)', 'idle', (r) => r.bytesPerConnection, (r) => int(r.bytesPerConnection), { op: '<=', value: 1.25 });
   add('Handshakes/s (connection_established + public subscribe)', 'handshake', (r) => r.perSecond, (r) => `${int(r.perSecond)} (${int(r.completed)} in ${int(r.elapsedMs)} ms)`, { op: '>=', value: 0.8 });
+  add('Handshakes: server CPU-µs per handshake (noise-robust cross-check)', 'handshake', (r) => r.serverCpuUsPerHandshake, (r) => int(r.serverCpuUsPerHandshake));
   add('HTTP publish req/s (32 keep-alive conns; baseline skips signature)', 'publish', (r) => r.perSecond, (r) => `${int(r.perSecond)}${r.non2xx || r.errors ? ` (${int((r.non2xx ?? 0) + (r.errors ?? 0))} failed)` : ''}`, { op: '>=', value: 0.6 });
   add('HTTP publish latency p50 / p99 ms (ratio on p99)', 'publish', (r) => r.latencyMs.p99, (r) => `${fmt(r.latencyMs.p50)} / ${fmt(r.latencyMs.p99)}`);
+  add('HTTP publish: server CPU-µs per request (noise-robust cross-check)', 'publish', (r) => r.serverCpuUsPerRequest, (r) => fmt(r.serverCpuUsPerRequest, 1));
   add('Presence join, 1000 members: total ms', 'presence', (r) => r.totalMs, (r) => `${int(r.totalMs)}${r.complete ? '' : ' (INCOMPLETE)'}`);
   add('Presence join: server CPU ms (member_added delivered)', 'presence', (r) => r.serverCpuMs, (r) => `${int(r.serverCpuMs)} (${int(r.memberAddedReceived)})`);
   return rows;

@@ -18,15 +18,15 @@ export function plan({ quick, maxIdleConnections }) {
       warmupMs: quick ? 1000 : 2000,
       windowMs: quick ? 2000 : 3000,
       cleanWindows: quick ? 1 : 3,
-      maxWindows: quick ? 3 : 8,
+      maxWindows: quick ? 2 : 8,
       rounds: quick ? 1 : 2,
     },
     ceiling: {
       subscribers: 1000,
       steps: geometric(100_000, quick ? 1.3 : 1.15, 2_000_000),
       warmupMs: quick ? 500 : 1000,
-      windowMs: quick ? 1500 : 2500,
-      maxWindows: quick ? 3 : 4,
+      windowMs: quick ? 1000 : 2500,
+      maxWindows: quick ? 2 : 4,
       p99LimitMs: 250,
     },
     idle: { steps: [...new Set(idleSteps)] },
@@ -68,6 +68,7 @@ async function withServer(env, kind, label, body) {
     logDir: env.logDir,
     label,
     cpuProfDir: env.profileDir,
+    sidecarRoot: env.sidecarRoot,
   });
   try {
     return await body(server);
@@ -226,7 +227,7 @@ async function wrkPublish(env, server, cfg) {
   const cmd = pinned(env.loadCore, env.nice, ['wrk', ...args]);
   // Warm-up run (JIT, connection pools), then the measured run.
   execFileSync(cmd[0], cmd[1].map((a) => (a.startsWith('-d') ? `-d${Math.max(1, Math.round(cfg.warmupMs / 1000))}s` : a)), { encoding: 'utf8' });
-  const meter = measureWindow({ serverPid: server.pid, serverCore: env.serverCore, loadCore: env.loadCore });
+  const meter = measureWindow({ serverPid: server.pid, serverCore: env.serverCore, loadCore: env.loadCore, withChildren: true });
   const out = execFileSync(cmd[0], cmd[1], { encoding: 'utf8' });
   const m = meter.stop();
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);

@@ -26,11 +26,11 @@ export function pinned(cpu, nice, command) {
 }
 
 /** Command line of each server; the sidecar gets its default options plus the limits the bench must lift. */
-export function serverArgs(kind) {
+export function serverArgs(kind, sidecarRoot = repoRoot) {
   const common = ['--host', '127.0.0.1', '--port', '0', '--app-id', APP.id, '--app-key', APP.key, '--app-secret', APP.secret];
   if (kind === 'baseline') return [join(repoRoot, 'bench', 'baseline-server.mjs'), ...common];
   return [
-    join(repoRoot, 'bin', 'pusher-sidecar.js'),
+    join(sidecarRoot, 'bin', 'pusher-sidecar.js'),
     'serve',
     ...common,
     '--log-level', 'info',
@@ -45,15 +45,16 @@ export function serverArgs(kind) {
 
 /**
  * @param {'sidecar'|'baseline'} kind
- * @param {{cpu: number|null, nice?: boolean, logDir: string, cpuProfDir?: string|null, label: string}} options
+ * @param {{cpu: number|null, nice?: boolean, logDir: string, cpuProfDir?: string|null, label: string, sidecarRoot?: string}} options
+ *   sidecarRoot: a checkout whose bin/ and dist/ to run (default: this one)
  */
-export async function startServer(kind, { cpu, nice = false, logDir, cpuProfDir = null, label }) {
+export async function startServer(kind, { cpu, nice = false, logDir, cpuProfDir = null, label, sidecarRoot = repoRoot }) {
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${label}.log`);
   const fd = openSync(logFile, 'w');
   const nodeArgs = ['--expose-gc', '--import', probe];
   if (cpuProfDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', cpuProfDir, '--cpu-prof-name', `${label}.cpuprofile`);
-  const argv = [...nodeArgs, ...serverArgs(kind)];
+  const argv = [...nodeArgs, ...serverArgs(kind, sidecarRoot)];
   const [cmd, args] = pinned(cpu, nice, [process.execPath, ...argv]);
   const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', fd, fd, 'ipc'], env: { ...process.env, NODE_ENV: 'production' } });
   closeSync(fd);
