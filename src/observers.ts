@@ -6,6 +6,8 @@ export interface RejectionInfo {
   detail: string;
   appId?: string;
   ip?: string;
+  /** Set for subscription rejections. */
+  channel?: string;
 }
 
 /**
@@ -27,6 +29,12 @@ export interface ServerObserver {
   messagesOut?(app: App, count: number, bytes: number): void;
   broadcastDelivered?(app: App, recipients: number, seconds: number): void;
   apiRequest?(route: string, status: number, seconds: number): void;
+  /**
+   * One auth request forwarded to Laravel (--auth-url / --user-auth-url) and how it ended:
+   * `ok`, `forbidden` (401/403), `error` (5xx, bad reply), `timeout`, `unavailable` (breaker open,
+   * queue full). Keep the set small: it is a metrics label.
+   */
+  authForwarded?(outcome: string, seconds: number): void;
   /** Awaited on shutdown (e.g. flush pending webhooks). */
   close?(): Promise<void>;
 }

@@ -12,16 +12,24 @@ import { createHandshakeRateGuard } from './guards/handshake-rate-guard.js';
 import { createOriginGuard } from './guards/origin-guard.js';
 import { createApiRouter } from './http/api-router.js';
 import { createLogger, type Logger } from './logging/logger.js';
+import { createRejectionLog } from './logging/rejection-log.js';
 import { Observers, type ServerObserver } from './observers.js';
 import { CODES } from './protocol/codes.js';
 import { startHeartbeat } from './server/heartbeat.js';
 import { createUpgradeHandler } from './server/upgrade.js';
+
+/** A backend the server cannot work without (e.g. a fan-out adapter's Redis); /ready fails while it is down. */
+export interface ReadinessCheck {
+  name: string;
+  isReady(): boolean;
+}
 
 export interface SidecarOptions {
   loaded: Pick<LoadedConfig, 'config' | 'apps'>;
   logger?: Logger;
   observers?: ServerObserver[];
   authForwarder?: AuthForwarder;
+  readinessChecks?: ReadinessCheck[];
   now?: () => number;
 }
 
@@ -47,6 +55,7 @@ export function createSidecar(options: SidecarOptions): Sidecar {
   const logger = options.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const observers = new Observers();
   observers.onError((err, method) => logger.error({ err, method }, 'observer failed'));
+  observers.add(createRejectionLog(logger, options.now ? { now: options.now } : {}));
   for (const observer of options.observers ?? []) observers.add(observer);
 
   const registry = new AppRegistry(apps);
@@ -56,6 +65,11 @@ export function createSidecar(options: SidecarOptions): Sidecar {
   const hub = new Hub(hubOptions);
 
   let accepting = true;
+  const notReadyReason = (): string | undefined => {
+    if (!accepting) return 'shutting down';
+    const down = (options.readinessChecks ?? []).find((check) => !check.isReady());
+    return down ? `${down.name} is down` : undefined;
+  };
   const guards: HandshakeGuard[] = [
     createHandshakeRateGuard({ rate: config.handshakeRate, burst: config.handshakeBurst, tableSize: config.handshakeTableSize }),
     createOriginGuard(config.allowedOrigins),
@@ -63,7 +77,7 @@ export function createSidecar(options: SidecarOptions): Sidecar {
     createAppQuotaGuard(),
   ];
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageSize, perMessageDeflate: false, clientTracking: false });
-  const http = createServer(createApiRouter({ hub, apps: registry, isReady: () => accepting }));
+  const http = createServer(createApiRouter({ hub, apps: registry, isReady: () => notReadyReason() === undefined, notReadyReason }));
   http.on('upgrade', createUpgradeHandler({
     hub, apps: registry, wss, guards,
     isTrustedProxy: createProxyMatcher(config.trustProxy),
@@ -90,7 +104,12 @@ export function createSidecar(options: SidecarOptions): Sidecar {
       }
     }
     const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), config.shutdownTimeout * 1000).unref());
-    const finished = await Promise.race([Promise.all([httpClosed, Promise.all(sockets), observers.close()]).then(() => 'done' as const), deadline]);
+    // Observers close after the sockets: closing sockets raises the last channel_vacated /
+    // member_removed events, which the webhook observer must still flush.
+    const finished = await Promise.race([
+      Promise.all([httpClosed, Promise.all(sockets).then(() => observers.close())]).then(() => 'done' as const),
+      deadline,
+    ]);
     if (finished === 'timeout') {
       logger.warn('shutdown timeout reached; dropping what is left');
       for (const state of hub.states()) for (const connection of state.connections.values()) connection.ws.terminate();
@@ -101,7 +120,7 @@ export function createSidecar(options: SidecarOptions): Sidecar {
 
   return {
     hub, http, logger,
-    isReady: () => accepting,
+    isReady: () => notReadyReason() === undefined,
     listen() {
       return new Promise((resolve, reject) => {
         http.once('error', reject);

@@ -49,3 +49,28 @@ export function verifyApiSignature(input: ApiSignatureInput): ApiSignatureCheck 
   if (!safeEqual(signature, expected)) return { ok: false, reason: 'auth_signature does not match (check the app secret)' };
   return { ok: true };
 }
+
+export interface SignApiRequestInput {
+  method: string;
+  /** The /apps/... path, without any proxy prefix. */
+  path: string;
+  key: string;
+  secret: string;
+  nowSeconds: number;
+  body?: string;
+  params?: Record<string, string>;
+}
+
+/**
+ * The client side of `verifyApiSignature`, as pusher-php signs: returns the query string (with
+ * auth_signature) for a call to the sidecar's HTTP API. Used by `pusher-sidecar doctor`.
+ */
+export function signApiRequest(input: SignApiRequestInput): string {
+  const params = new Map<string, string>(Object.entries(input.params ?? {}));
+  params.set('auth_key', input.key);
+  params.set('auth_timestamp', String(input.nowSeconds));
+  params.set('auth_version', '1.0');
+  if (input.body !== undefined && input.body.length > 0) params.set('body_md5', md5Hex(input.body));
+  params.set('auth_signature', hmacSha256Hex(input.secret, apiStringToSign(input.method, input.path, params)));
+  return [...params].map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&');
+}

@@ -9,12 +9,15 @@ export interface ChannelAuthRequest {
   channel: string;
   headers: HandshakeHeaders;
   ip: string;
+  /** True once nobody waits for the answer (socket closed, unsubscribed): a queued request is then dropped unsent. */
+  isStale?: () => boolean;
 }
 
 export interface UserAuthRequest {
   socketId: string;
   headers: HandshakeHeaders;
   ip: string;
+  isStale?: () => boolean;
 }
 
 export type ForwardFailure = { ok: false; status: number; reason: string };
@@ -28,6 +31,8 @@ export interface AuthForwarder {
   readonly canAuthenticateUsers: boolean;
   authorizeChannel(request: ChannelAuthRequest): Promise<ChannelAuthResult>;
   authenticateUser(request: UserAuthRequest): Promise<UserAuthResult>;
+  /** Releases connections to Laravel; pending requests fail with 503. */
+  close?(): Promise<void>;
 }
 
 /** Headers worth keeping from the handshake when auth forwarding is on. */

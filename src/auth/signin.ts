@@ -2,6 +2,7 @@ import type { Hub } from '../channels/hub.js';
 import type { Connection } from '../connections/connection.js';
 import { isValidUserId } from '../protocol/channel-names.js';
 import { CODES } from '../protocol/codes.js';
+import { MAX_USER_DATA_DEPTH, jsonNestingDepth } from '../protocol/safe-json.js';
 import { signinSuccessFrame } from '../protocol/server-frames.js';
 import { userAuthString, verifyToken } from './signatures.js';
 
@@ -14,7 +15,9 @@ export async function signIn(hub: Hub, connection: Connection, auth: string, use
     hub.observers.emit('rejected', { entry: CODES.signinFailed, detail: why, appId: connection.app.id, ip: connection.ip });
   };
   if (auth === '' && hub.authForwarder?.canAuthenticateUsers) {
-    const result = await hub.authForwarder.authenticateUser({ socketId: connection.socketId, headers: connection.headers, ip: connection.ip });
+    const result = await hub.authForwarder.authenticateUser({
+      socketId: connection.socketId, headers: connection.headers, ip: connection.ip, isStale: () => connection.closed,
+    });
     if (connection.closed) return;
     if (!result.ok) return fail(`Sign-in refused by the user auth endpoint (${result.status}): ${result.reason}`);
     auth = result.auth;
@@ -23,6 +26,7 @@ export async function signIn(hub: Hub, connection: Connection, auth: string, use
   if (!verifyToken(auth, connection.app.key, connection.app.secret, userAuthString(connection.socketId, userData))) {
     return fail('Invalid signature for pusher:signin');
   }
+  if (jsonNestingDepth(userData) > MAX_USER_DATA_DEPTH) return fail(`user_data is nested deeper than ${MAX_USER_DATA_DEPTH} levels`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(userData);

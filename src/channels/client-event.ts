@@ -1,6 +1,7 @@
 import type { Connection } from '../connections/connection.js';
 import { describeChannel } from '../protocol/channel-names.js';
 import { CODES } from '../protocol/codes.js';
+import { stringifyOrUndefined } from '../protocol/safe-json.js';
 import type { Hub } from './hub.js';
 
 /**
@@ -21,7 +22,11 @@ export function handleClientEvent(hub: Hub, connection: Connection, event: strin
     return;
   }
   const userId = kind === 'presence' ? connection.channels.get(channel) : undefined;
-  const payload = typeof data === 'string' ? data : JSON.stringify(data ?? {});
+  const payload = typeof data === 'string' ? data : stringifyOrUndefined(data ?? {});
+  if (payload === undefined) {
+    connection.sendError(CODES.invalidMessage, 'Invalid message: client event data is nested too deeply');
+    return;
+  }
   hub.publish(app, [channel], event, payload, connection.socketId, userId);
   hub.observers.emit('clientEvent', app, channel, event, payload, connection.socketId, userId);
 }

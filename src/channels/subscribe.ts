@@ -1,5 +1,6 @@
 import { channelAuthString, verifyToken } from '../auth/signatures.js';
 import type { Connection } from '../connections/connection.js';
+import { MAX_USER_DATA_DEPTH, jsonNestingDepth } from '../protocol/safe-json.js';
 import { OutboundMessage } from '../connections/outbound-message.js';
 import { SERVER_TO_USER_PREFIX, describeChannel, isValidChannelName, isValidUserId } from '../protocol/channel-names.js';
 import { CODES, type CodeEntry } from '../protocol/codes.js';
@@ -14,6 +15,7 @@ interface Member {
 type MemberResult = { ok: true; member: Member } | { ok: false; reason: string };
 
 function parseChannelData(channelData: string, maxInfoBytes: number): MemberResult {
+  if (jsonNestingDepth(channelData) > MAX_USER_DATA_DEPTH) return { ok: false, reason: `channel_data is nested deeper than ${MAX_USER_DATA_DEPTH} levels` };
   let parsed: unknown;
   try {
     parsed = JSON.parse(channelData);
@@ -35,14 +37,15 @@ function parseChannelData(channelData: string, maxInfoBytes: number): MemberResu
 
 function rejectSubscription(hub: Hub, connection: Connection, channel: string, entry: CodeEntry, reason: string): void {
   connection.send(subscriptionErrorFrame(channel, entry.code, reason, entry.code === 503 ? 'AuthUnavailable' : 'AuthError'));
-  hub.observers.emit('rejected', { entry, detail: reason, appId: connection.app.id, ip: connection.ip });
-  hub.logger.debug({ code: entry.code, reason: entry.id, appId: connection.app.id, ip: connection.ip, channel }, reason);
+  hub.observers.emit('rejected', { entry, detail: reason, appId: connection.app.id, ip: connection.ip, channel });
 }
 
+/** The catalogue entry of a failed forwarded auth, by the status the forwarder reports. */
 function statusEntry(status: number): CodeEntry {
   if (status === 403) return CODES.subscriptionForbidden;
-  if (status === 401) return CODES.subscriptionBadSignature;
+  if (status === 401) return CODES.authUnauthenticated;
   if (status === 400) return CODES.subscriptionInvalidData;
+  if (status === 502) return CODES.authBadReply;
   return CODES.authUnavailable;
 }
 
@@ -73,7 +76,10 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
     const { app } = connection;
     if (auth === '' && hub.authForwarder?.canAuthorizeChannels) {
       connection.pendingChannels.add(channel);
-      const result = await hub.authForwarder.authorizeChannel({ socketId: connection.socketId, channel, headers: connection.headers, ip: connection.ip });
+      const result = await hub.authForwarder.authorizeChannel({
+        socketId: connection.socketId, channel, headers: connection.headers, ip: connection.ip,
+        isStale: () => connection.closed || !connection.pendingChannels.has(channel),
+      });
       // An unsubscribe (or disconnect) while Laravel was answering cancels the subscription.
       if (!connection.pendingChannels.delete(channel) || connection.closed) return;
       if (!result.ok) {
@@ -116,16 +122,12 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
   connection.send(
     result.channel.members ? subscriptionSucceededFrame(channel, { presence: result.channel.presenceSnapshot() }) : subscriptionSucceededFrame(channel),
   );
-  if (cache) {
-    const cached = state.cachedEvent(channel, hub.now());
-    if (cached) {
-      connection.sendMessage(new OutboundMessage(channelEventFrame(cached.event, channel, cached.data)));
-    } else {
-      connection.send(cacheMissFrame(channel));
-      hub.observers.emit('cacheMiss', connection.app, channel);
-    }
-  }
+  const cached = cache ? state.cachedEvent(channel, hub.now()) : undefined;
+  if (cached) connection.sendMessage(new OutboundMessage(channelEventFrame(cached.event, channel, cached.data)));
+  else if (cache) connection.send(cacheMissFrame(channel));
   hub.afterJoin(connection, channel, result);
+  // After afterJoin, so the channel_occupied webhook precedes cache_miss for the same channel.
+  if (cache && !cached) hub.observers.emit('cacheMiss', connection.app, channel);
 }
 
 export function unsubscribe(hub: Hub, connection: Connection, channel: string): void {

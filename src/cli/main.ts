@@ -1,22 +1,23 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../version.js';
 import { processIO, type CliIO } from './cli-io.js';
 import { registerCodesCommand } from './codes-command.js';
+import { registerDoctorCommand } from './doctor-command.js';
+import { registerInstallCommand } from './install-command.js';
 import { registerServeCommand } from './serve-command.js';
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { registerStatusCommand } from './status-command.js';
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('pusher-sidecar')
     .description('A Pusher-protocol WebSocket server beside Caddy / FrankenPHP for Laravel broadcasting')
-    .version(version())
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   registerServeCommand(program, io);
   registerCodesCommand(program, io);
+  registerInstallCommand(program, { cwd: io.cwd, env: io.env, stdout: io.stdout, stderr: io.stderr, setExitCode: io.setExitCode });
+  registerStatusCommand(program, io);
+  registerDoctorCommand(program, io);
   return program;
 }
 

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import { createLaravelAuthForwarder } from '../auth/laravel-auth-forwarder.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../logging/logger.js';
+import { createOperations } from '../operations.js';
 import { createSidecar } from '../server.js';
+import { packageVersion } from '../version.js';
 import { addSchemaOptions, givenFlags } from './schema-options.js';
 import type { CliIO } from './cli-io.js';
 
@@ -33,13 +36,31 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     if (devCredentials) {
       logger.warn('Using the built-in development app (id "app-id", key "app-key" and its well-known secret). These credentials are public: for local development only. Set --app-id/--app-key/--app-secret, an apps file, or run inside a Laravel project with broadcasting configured.');
     }
-    const sidecar = createSidecar({ loaded: result.value, logger });
-    const address = await sidecar.listen();
+    // Server-side auth: subscriptions and sign-ins with an empty auth are authorized by Laravel.
+    const operations = createOperations({ loaded: result.value, logger, version: packageVersion() });
+    const onOutcome = (outcome: string, seconds: number) => {
+      for (const observer of operations.observers) observer.authForwarded?.(outcome, seconds);
+    };
+    const authForwarder = config.authUrl || config.userAuthUrl ? createLaravelAuthForwarder(config, logger, { onOutcome }) : undefined;
+    const sidecar = createSidecar({ loaded: result.value, logger, observers: operations.observers, ...(authForwarder ? { authForwarder } : {}) });
+    let address: Awaited<ReturnType<typeof sidecar.listen>>;
+    try {
+      const metrics = await operations.start(sidecar);
+      if (metrics) logger.info({ url: metrics.url }, `metrics on ${metrics.url}`);
+      address = await sidecar.listen();
+    } catch (err) {
+      logger.error((err as Error).message);
+      await operations.close();
+      await authForwarder?.close();
+      logger.flush();
+      io.setExitCode(1);
+      return;
+    }
     logger.info({ host: address.host, port: address.port, url: address.url, apps: result.value.apps.map((a) => a.id) }, `listening on ${address.url}`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');
-        sidecar.close().then(() => {
+        sidecar.close().then(() => Promise.all([operations.close(), authForwarder?.close()])).then(() => {
           logger.info('stopped');
           logger.flush();
           resolve();

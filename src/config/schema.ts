@@ -101,11 +101,11 @@ export const CONFIG_SCHEMA = {
   clientEventRate: { type: 'integer', default: 10, min: 1, group: 'protocol', unit: 'N', description: 'Client events per second per connection (4301 above).' },
   cacheTtl: { type: 'integer', default: 1800, min: 1, group: 'protocol', unit: 'SECONDS', description: 'How long a cache- channel keeps its last event.' },
 
-  allowedOrigins: { type: 'list', default: [], group: 'guards', unit: 'LIST', description: 'Origins or hosts allowed to connect, * wildcards allowed. Empty: the Origin host must equal the request host. Requests without Origin pass.' },
+  allowedOrigins: { type: 'list', default: [], group: 'guards', unit: 'LIST', description: 'Origins (https://app.test) or hosts (app.test, any port) allowed to connect, * wildcards allowed; others get 4009. Empty: the Origin host must equal the request host. Requests without Origin pass.' },
   trustProxy: { type: 'list', default: ['127.0.0.1/8', '::1/128'], group: 'guards', unit: 'CIDRS', description: 'Proxies whose X-Forwarded-For / X-Forwarded-Host are believed.' },
   handshakeRate: { type: 'number', default: 20, min: 0, group: 'guards', unit: 'N', description: 'WebSocket handshakes per second per client IP (token bucket refill); 0 disables.' },
   handshakeBurst: { type: 'integer', default: 40, min: 1, group: 'guards', unit: 'N', description: 'Handshake bucket size per client IP.' },
-  handshakeTableSize: { type: 'integer', default: 10000, min: 1, group: 'guards', unit: 'N', description: 'Client IPs tracked by the handshake limiter; idle ones are evicted first.' },
+  handshakeTableSize: { type: 'integer', default: 10000, min: 1, group: 'guards', unit: 'N', description: 'Clients (IPv4 addresses, IPv6 /64s) tracked by the handshake limiter; refilled ones are dropped, then the least recently seen.' },
   maxConnections: { type: 'integer', default: 10000, min: 0, group: 'guards', unit: 'N', description: 'Open WebSockets on this server (4100 above); 0 = unlimited.' },
   messageRate: { type: 'number', default: 50, min: 0, group: 'guards', unit: 'N', description: 'Inbound messages per second per connection (4303, then 4102); 0 disables.' },
   messageBurst: { type: 'integer', default: 100, min: 1, group: 'guards', unit: 'N', description: 'Inbound message bucket size per connection.' },
@@ -114,10 +114,10 @@ export const CONFIG_SCHEMA = {
 
   authUrl: { type: 'string', default: '', group: 'auth', unit: 'URL', description: "Laravel's /broadcasting/auth; subscriptions with empty auth are authorized there with the browser's cookies." },
   userAuthUrl: { type: 'string', default: '', group: 'auth', unit: 'URL', description: "Laravel's /broadcasting/user-auth, for pusher:signin with empty auth." },
-  maxConcurrentAuth: { type: 'integer', default: 16, min: 1, group: 'auth', unit: 'N', description: 'Auth requests in flight to Laravel at once.' },
-  authQueueSize: { type: 'integer', default: 1000, min: 0, group: 'auth', unit: 'N', description: 'Auth requests waiting for a slot; beyond it they fail fast with 503.' },
+  maxConcurrentAuth: { type: 'integer', default: 16, min: 1, group: 'auth', unit: 'N', description: 'Auth requests in flight to Laravel at once; keep it below the number of PHP workers.' },
+  authQueueSize: { type: 'integer', default: 1000, min: 0, group: 'auth', unit: 'N', description: 'Auth requests waiting for a slot, each for at most --auth-timeout; beyond it they fail fast with 503.' },
   authTimeout: { type: 'integer', default: 5000, min: 1, group: 'auth', unit: 'MS', description: 'Timeout of one auth request to Laravel.' },
-  maxAuthBody: { type: 'integer', default: 16384, min: 64, group: 'auth', unit: 'BYTES', description: "Largest auth reply read from Laravel." },
+  maxAuthBody: { type: 'integer', default: 16384, min: 64, group: 'auth', unit: 'BYTES', description: 'Largest auth reply read from Laravel (502 above).' },
   authCircuitThreshold: { type: 'integer', default: 5, min: 1, group: 'auth', unit: 'N', description: 'Consecutive auth failures (5xx, timeouts) that open the circuit breaker.' },
   authCircuitCooldown: { type: 'integer', default: 5000, min: 1, group: 'auth', unit: 'MS', description: 'How long the open breaker fails fast before probing Laravel again.' },
 
@@ -126,7 +126,7 @@ export const CONFIG_SCHEMA = {
   webhookBatchMs: { type: 'integer', default: 250, min: 0, group: 'webhooks', unit: 'MS', description: 'Events within this window are sent in one request.' },
   webhookVacateDelay: { type: 'number', default: 3, min: 0, group: 'webhooks', unit: 'SECONDS', description: 'channel_vacated / member_removed wait this long and are dropped if the channel or member returns.' },
   webhookMaxAge: { type: 'integer', default: 300, min: 1, group: 'webhooks', unit: 'SECONDS', description: 'Retries stop once a webhook is this old.' },
-  webhookQueueSize: { type: 'integer', default: 10000, min: 1, group: 'webhooks', unit: 'N', description: 'Webhook events held for delivery; overflow is counted and logged.' },
+  webhookQueueSize: { type: 'integer', default: 10000, min: 1, group: 'webhooks', unit: 'N', description: 'Webhook events held per receiver while it is slow or down; overflow is dropped, counted and logged.' },
   webhookTimeout: { type: 'integer', default: 10000, min: 1, group: 'webhooks', unit: 'MS', description: 'Timeout of one webhook request.' },
 
   metricsPort: { type: 'integer', default: 9601, min: 0, max: 65535, group: 'metrics', unit: 'PORT', description: 'Prometheus /metrics port; 0 disables.' },

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { App } from '../apps/app.js';
 import { TokenBucket } from '../guards/token-bucket.js';
+import { closeReason } from '../protocol/close-reason.js';
 import type { CodeEntry } from '../protocol/codes.js';
 import { errorFrame } from '../protocol/server-frames.js';
 import type { OutboundMessage } from './outbound-message.js';
@@ -126,7 +127,7 @@ export class Connection {
     if (this.closed) return;
     if (this.ws.readyState === 1) this.ws.send(errorFrame(entry, message));
     this.closed = true;
-    this.ws.close(entry.code, message.slice(0, 120));
+    this.ws.close(entry.code, closeReason(message));
   }
 
   /** Close without a goodbye, for a peer that cannot take more bytes. */

@@ -20,9 +20,12 @@ export function handleMessage(hub: Hub, connection: Connection, raw: RawData, is
   if (!connection.messages.take(now)) {
     // One warning, then a disconnect if the client keeps flooding for another burst's worth.
     connection.droppedMessages++;
-    if (connection.droppedMessages === 1) connection.sendError(CODES.messageRateLimited);
+    if (connection.droppedMessages === 1) {
+      connection.sendError(CODES.messageRateLimited);
+      hub.observers.emit('rejected', { entry: CODES.messageRateLimited, detail: `inbound messages over --message-rate ${hub.config.messageRate}/s`, appId: connection.app.id, ip: connection.ip });
+    }
     if (connection.droppedMessages > hub.config.messageBurst) {
-      hub.observers.emit('rejected', { entry: CODES.messageRateExceeded, detail: 'inbound flood', appId: connection.app.id, ip: connection.ip });
+      hub.observers.emit('rejected', { entry: CODES.messageRateExceeded, detail: `kept sending after ${hub.config.messageBurst} dropped messages`, appId: connection.app.id, ip: connection.ip });
       connection.close(CODES.messageRateExceeded);
     }
     return;

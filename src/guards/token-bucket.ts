@@ -40,7 +40,9 @@ export class TokenBucket {
     return (1 - this.#tokens) / this.rate;
   }
 
-  lastUsed(): number {
-    return this.#updatedAt;
+  /** Whether the bucket would be full at `now`: it then holds no state worth keeping. */
+  isFull(now: number): boolean {
+    if (this.rate === 0) return true;
+    return this.#tokens + (Math.max(0, now - this.#updatedAt) / 1000) * this.rate >= this.burst;
   }
 }

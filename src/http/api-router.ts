@@ -5,6 +5,7 @@ import { verifyApiSignature } from '../auth/api-signature.js';
 import type { Hub } from '../channels/hub.js';
 import { CODES } from '../protocol/codes.js';
 import { fail, ok, type ApiReply } from './api-reply.js';
+import { decodePathSegment, parseRequestUrl } from './request-url.js';
 import { readBody } from './read-body.js';
 import { listChannels, listUsers, showChannel, terminateUserConnections } from './routes/channels.js';
 import { triggerBatch, triggerEvent } from './routes/events.js';
@@ -13,6 +14,8 @@ export interface ApiRouterOptions {
   hub: Hub;
   apps: AppRegistry;
   isReady: () => boolean;
+  /** Why the server is not ready (shown in the /ready reply). */
+  notReadyReason?: () => string | undefined;
 }
 
 interface ApiRequest {
@@ -53,12 +56,13 @@ export function createApiRouter(options: ApiRouterOptions) {
   const { hub } = options;
 
   async function route(req: IncomingMessage): Promise<{ name: string; reply: ApiReply }> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseRequestUrl(req.url);
+    if (!url) return { name: 'not_found', reply: fail(CODES.httpBadRequest, 'Unparseable request target') };
     const method = req.method ?? 'GET';
     if (url.pathname === '/up') return { name: 'up', reply: ok({ status: 'ok' }) };
     if (url.pathname === '/ready') {
       const ready = options.isReady();
-      return { name: 'ready', reply: ready ? ok({ ready: true }) : fail(CODES.httpUnavailable, 'Not ready: shutting down') };
+      return { name: 'ready', reply: ready ? ok({ ready: true }) : fail(CODES.httpUnavailable, `Not ready: ${options.notReadyReason?.() ?? 'shutting down'}`) };
     }
     const apiPath = url.pathname.slice(Math.max(0, url.pathname.indexOf('/apps/')));
     let match: string[] | null = null;
@@ -67,7 +71,9 @@ export function createApiRouter(options: ApiRouterOptions) {
     const m: string[] = match;
     const name = candidate.name;
     if (candidate.method !== method) return { name, reply: fail(CODES.httpMethodNotAllowed, `Use ${candidate.method} for this route`) };
-    const app = options.apps.findById(decodeURIComponent(m[1]!));
+    const decoded = m.map((part) => decodePathSegment(part));
+    if (decoded.includes(undefined)) return { name, reply: fail(CODES.httpBadRequest, 'Malformed percent-encoding in the path') };
+    const app = options.apps.findById(decoded[1]!);
     if (!app) return { name, reply: fail(CODES.httpNotFound, 'Unknown app id') };
     const read = await readBody(req, bodyLimit(hub));
     if (!read.ok) {
@@ -80,14 +86,7 @@ export function createApiRouter(options: ApiRouterOptions) {
     });
     if (!check.ok) return { name, reply: fail(CODES.httpBadSignature, check.reason) };
     if (!app.enabled) return { name, reply: fail(CODES.httpForbidden, 'Application is disabled') };
-    const decoded = m.map((part) => {
-      try {
-        return decodeURIComponent(part);
-      } catch {
-        return part;
-      }
-    });
-    return { name, reply: await candidate.handle(hub, { app, params: url.searchParams, body: read.body }, decoded) };
+    return { name, reply: await candidate.handle(hub, { app, params: url.searchParams, body: read.body }, decoded as string[]) };
   }
 
   return (req: IncomingMessage, res: ServerResponse): void => {

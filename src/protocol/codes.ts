@@ -48,7 +48,7 @@ export const CODES = {
   originNotAllowed: {
     id: 'origin_not_allowed', code: 4009, kind: 'close', message: 'Origin not allowed',
     reaction: 'gives-up',
-    fix: 'The page origin is not in --allowed-origins (default: same host as the request). Add it, e.g. --allowed-origins "https://app.example.com,*.example.com".',
+    fix: 'The page origin is not in --allowed-origins (default: same host as the request). Add it, e.g. --allowed-origins "https://app.example.com,*.example.com". Behind a proxy that is not on loopback, add its address to --trust-proxy so its X-Forwarded-Host counts.',
   },
   connectionTerminated: {
     id: 'connection_terminated', code: 4010, kind: 'close', message: 'Connection terminated by the application',
@@ -151,10 +151,20 @@ export const CODES = {
     id: 'presence_full', code: 403, kind: 'subscription', message: 'Presence channel is full',
     reaction: 'keeps-connection', fix: 'The channel already has --max-presence-members members. Raise the option or use a private channel.',
   },
+  authUnauthenticated: {
+    id: 'auth_unauthenticated', code: 401, kind: 'subscription', message: 'Not signed in to the app',
+    reaction: 'keeps-connection',
+    fix: 'Laravel (--auth-url) answered 401: the cookies or Authorization header of the WebSocket handshake did not log a user in. Serve the WebSocket from the app\'s own host (Caddy route /app/*) so the browser sends its session cookie.',
+  },
+  authBadReply: {
+    id: 'auth_bad_reply', code: 502, kind: 'subscription', message: 'Invalid reply from the auth endpoint',
+    reaction: 'keeps-connection',
+    fix: 'Laravel (--auth-url / --user-auth-url) did not answer 200 JSON with an "auth" string: a redirect, a 404, HTML, or a body over --max-auth-body. Point the URL at /broadcasting/auth (or /broadcasting/user-auth) and check the route exists (php artisan route:list).',
+  },
   authUnavailable: {
     id: 'auth_unavailable', code: 503, kind: 'subscription', message: 'Auth endpoint unavailable',
     reaction: 'keeps-connection',
-    fix: 'Laravel (--auth-url) is down, slow (--auth-timeout) or over --max-concurrent-auth; the circuit breaker fails fast until it recovers.',
+    fix: 'Laravel (--auth-url) is down, slow (--auth-timeout), answered 429/5xx, or more requests waited than --max-concurrent-auth plus --auth-queue-size; the circuit breaker fails fast until it recovers. The log line says which. pusher-js retries the channel on its next reconnect.',
   },
 
   // ── HTTP (handshake and REST API); bodies are JSON {error, code} ──

@@ -9,11 +9,15 @@ import type { Hub } from '../channels/hub.js';
 import { Connection, type HandshakeHeaders } from '../connections/connection.js';
 import { handleMessage } from '../connections/handle-message.js';
 import { createSocketId } from '../connections/socket-id.js';
-import { resolveClientIp, resolveRequestHost } from '../guards/client-ip.js';
+import { decodePathSegment, parseRequestUrl } from '../http/request-url.js';
+import { isFromTrustedProxy, resolveClientIp, resolveRequestHost } from '../guards/client-ip.js';
 import type { GuardVerdict, HandshakeContext, HandshakeGuard } from '../guards/handshake-guard.js';
+import { closeReason } from '../protocol/close-reason.js';
 import { CODES, type CodeEntry } from '../protocol/codes.js';
 import { connectionEstablishedFrame, errorFrame } from '../protocol/server-frames.js';
 
+/** How long a refused socket gets to read its close frame before it is dropped. */
+const REFUSED_SOCKET_GRACE_MS = 2000;
 const SUPPORTED_PROTOCOLS = new Set(['5', '6', '7']);
 // pusher-js may prefix the path (wsPath); the key is the last segment after /app/.
 const APP_PATH = /\/app\/([^/]+)\/?$/;
@@ -41,12 +45,20 @@ function rejectHttp(socket: Duplex, entry: CodeEntry, detail: string, retryAfter
   socket.end(`${headers.join('\r\n')}\r\n\r\n${body}`);
 }
 
-function keptHeaders(req: IncomingMessage): HandshakeHeaders {
+/**
+ * The handshake headers auth forwarding replays to Laravel. X-Forwarded-* only count when a
+ * trusted proxy set them; from anyone else they are dropped, or a client could make Laravel (which
+ * trusts the sidecar) believe any IP or host. X-Forwarded-Host is replaced by the host resolved
+ * by the same rule the origin guard used.
+ */
+function keptHeaders(req: IncomingMessage, fromTrustedProxy: boolean, host: string | undefined): HandshakeHeaders {
   const out: HandshakeHeaders = {};
   for (const name of FORWARDED_HANDSHAKE_HEADERS) {
+    if (!fromTrustedProxy && name.startsWith('x-forwarded-')) continue;
     const value = req.headers[name];
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
+  if (host !== undefined) out['x-forwarded-host'] = host;
   return out;
 }
 
@@ -54,14 +66,20 @@ function keptHeaders(req: IncomingMessage): HandshakeHeaders {
 export function createUpgradeHandler(options: UpgradeOptions) {
   const { hub, wss } = options;
 
+  // Logged once by the rejection log observer (src/logging/rejection-log.ts).
   const reject = (entry: CodeEntry, detail: string, context: { app?: App | undefined; ip: string }) => {
     hub.observers.emit('rejected', { entry, detail, ip: context.ip, ...(context.app ? { appId: context.app.id } : {}) });
-    hub.logger.info({ code: entry.code, reason: entry.id, appId: context.app?.id, ip: context.ip }, detail);
   };
 
   const closeWith = (ws: WebSocket, entry: CodeEntry, detail: string) => {
+    // A refused socket may still send garbage before it reads the close: without a listener ws's
+    // 'error' would be thrown and take the process down.
+    ws.on('error', (err) => hub.logger.debug({ err: err.message }, 'refused socket error'));
     ws.send(errorFrame(entry, detail));
-    ws.close(entry.code, detail.slice(0, 120));
+    ws.close(entry.code, closeReason(detail));
+    // Refused sockets are not tracked; a peer that never answers the close must not hold a file
+    // descriptor for ws's 30 s close timeout.
+    setTimeout(() => ws.terminate(), REFUSED_SOCKET_GRACE_MS).unref();
   };
 
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -72,9 +90,15 @@ export function createUpgradeHandler(options: UpgradeOptions) {
       rejectHttp(socket, CODES.httpUnavailable, 'Server is shutting down');
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseRequestUrl(req.url);
+    if (!url) {
+      reject(CODES.httpBadRequest, 'Unparseable request target', { ip });
+      rejectHttp(socket, CODES.httpBadRequest, 'Unparseable request target');
+      return;
+    }
     const key = APP_PATH.exec(url.pathname)?.[1];
-    const app = key === undefined ? undefined : options.apps.findByKey(decodeURIComponent(key));
+    const decodedKey = key === undefined ? undefined : decodePathSegment(key);
+    const app = decodedKey === undefined ? undefined : options.apps.findByKey(decodedKey);
     const context: HandshakeContext = {
       req, ip, app,
       host: resolveRequestHost(req, options.isTrustedProxy),
@@ -116,17 +140,17 @@ export function createUpgradeHandler(options: UpgradeOptions) {
         closeWith(ws, failure.entry, failure.detail);
         return;
       }
-      accept(ws, app!, socket as Socket, ip, req);
+      accept(ws, app!, socket as Socket, ip, options.keepHeaders ? keptHeaders(req, isFromTrustedProxy(req, options.isTrustedProxy), context.host) : {});
     });
   };
 
-  function accept(ws: WebSocket, app: App, socket: Socket, ip: string, req: IncomingMessage): void {
+  function accept(ws: WebSocket, app: App, socket: Socket, ip: string, headers: HandshakeHeaders): void {
     let socketId = createSocketId();
     while (hub.hasSocketId(socketId)) socketId = createSocketId();
     const { config } = hub;
     const connection = new Connection({
       ws, socket, socketId, app, ip,
-      headers: options.keepHeaders ? keptHeaders(req) : {},
+      headers,
       limits: {
         maxBufferedBytes: config.maxBufferedBytes,
         clientEventRate: config.clientEventRate,
@@ -142,7 +166,15 @@ export function createUpgradeHandler(options: UpgradeOptions) {
     });
     hub.addConnection(connection);
     hub.observers.emit('connectionOpened', app);
-    ws.on('message', (data, isBinary) => handleMessage(hub, connection, data, isBinary));
+    ws.on('message', (data, isBinary) => {
+      // Last line of defence: a bug in one handler must cost this message, not the process.
+      try {
+        handleMessage(hub, connection, data, isBinary);
+      } catch (err) {
+        hub.logger.error({ err, socketId, appId: app.id }, 'message handler failed');
+        connection.sendError(CODES.invalidMessage, 'Invalid message: the server could not process it');
+      }
+    });
     ws.on('pong', () => {
       connection.lastActivity = hub.now();
       connection.pingSentAt = 0;

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/apps/app.js';
 import { connected, disconnectAll, pusherClient, rawClient } from '../helpers/clients.js';
@@ -74,5 +76,19 @@ describe('shutdown', () => {
     expect((await raw.closed).code).toBe(4200);
     expect(await reconnecting).toBe(4200);
     await closing;
+  });
+});
+
+describe('hostile peers', () => {
+  it('survives a refused socket that sends an invalid frame before reading its close', async () => {
+    const server = await startSidecar();
+    const socket = connect(server.port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(`GET /app/no-such-key?protocol=7 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    // An unmasked client frame is a protocol error on the server side.
+    socket.write(Buffer.from([0x81, 0x02, 0x68, 0x69]));
+    socket.resume();
+    await once(socket, 'close');
+    await rawClient(server.port, server.app.key).socketId();
   });
 });

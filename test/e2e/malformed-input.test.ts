@@ -1,5 +1,8 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { disconnectAll, rawClient, type RawClient } from '../helpers/clients.js';
+import { channelAuth } from '../helpers/signing.js';
 import { startSidecar, stopAll } from '../helpers/start-sidecar.js';
 
 afterEach(async () => {
@@ -88,5 +91,59 @@ describe('bad input gets a documented pusher:error and nothing else breaks', () 
       await client.nextEvent('pusher_internal:subscription_succeeded', channel);
     }
     expect((await errorFor(client, { event: 'pusher:subscribe', data: { channel: 'three' } })).code).toBe(4311);
+  });
+});
+
+/** Sends a raw request line (Node's own clients refuse to send such targets) and returns the status line. */
+async function rawStatusLine(port: number, target: string, upgrade: boolean): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  const upgradeHeaders = upgrade ? 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' : 'Connection: close\r\n';
+  socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${upgradeHeaders}\r\n`);
+  const [chunk] = (await once(socket, 'data')) as [Buffer];
+  socket.destroy();
+  return chunk.toString().split('\r\n')[0]!;
+}
+
+describe('unparseable request targets', () => {
+  it('answers 400 on the upgrade path and on the API, and keeps serving', async () => {
+    const server = await startSidecar();
+    expect(await rawStatusLine(server.port, 'http://[', true)).toBe('HTTP/1.1 400 Bad Request');
+    expect(await rawStatusLine(server.port, 'http://[', false)).toBe('HTTP/1.1 400 Bad Request');
+    await rawClient(server.port, server.app.key).socketId();
+  });
+});
+
+describe('malformed percent-encoding in paths', () => {
+  it('answers 4001 on the WebSocket path and 400 on the API instead of crashing', async () => {
+    const server = await startSidecar();
+    const client = rawClient(server.port, '%E0%A4%A');
+    expect((await client.closed).code).toBe(4001);
+    const res = await fetch(`${server.url}/apps/%E0%A4%A/events`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'Malformed percent-encoding in the path', code: 400 });
+    await rawClient(server.port, server.app.key).socketId();
+  });
+});
+
+describe('deeply nested JSON', () => {
+  it('rejects client event data and presence channel_data nested too deep to re-serialize, and keeps serving', async () => {
+    const server = await startSidecar();
+    const client = rawClient(server.port, server.app.key);
+    const socketId = await client.socketId();
+    client.send({ event: 'pusher:subscribe', data: { channel: 'private-deep', auth: channelAuth(server.app.key, server.app.secret, socketId, 'private-deep') } });
+    await client.nextEvent('pusher_internal:subscription_succeeded');
+    const deep = '['.repeat(7000) + ']'.repeat(7000);
+    client.send(`{"event":"client-deep","channel":"private-deep","data":${deep}}`);
+    expect((await client.nextEvent('pusher:error')).data).toMatchObject({ code: 4300 });
+
+    const channelData = `{"user_id":"1","user_info":${'['.repeat(40)}${']'.repeat(40)}}`;
+    client.send({ event: 'pusher:subscribe', data: { channel: 'presence-deep', auth: channelAuth(server.app.key, server.app.secret, socketId, 'presence-deep', channelData), channel_data: channelData } });
+    const error = await client.nextEvent('pusher:subscription_error', 'presence-deep');
+    expect(error.data).toMatchObject({ status: 400 });
+    expect(JSON.stringify(error.data)).toContain('nested deeper than 32');
+
+    const res = await fetch(`${server.url}/up`);
+    expect(res.status).toBe(200);
   });
 });

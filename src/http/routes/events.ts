@@ -2,6 +2,7 @@ import type { App } from '../../apps/app.js';
 import type { Hub } from '../../channels/hub.js';
 import { describeChannel, isValidChannelName } from '../../protocol/channel-names.js';
 import { CODES } from '../../protocol/codes.js';
+import { stringifyOrUndefined } from '../../protocol/safe-json.js';
 import { fail, ok, type ApiReply } from '../api-reply.js';
 
 const MAX_CHANNELS = 100;
@@ -30,7 +31,8 @@ function validateEvent(hub: Hub, raw: unknown, where: string): Validated {
   if (typeof name !== 'string' || name === '') return bad(`${where}.name must be a non-empty string`);
   if (name.length > hub.config.maxEventNameLength) return bad(`${where}.name is longer than ${hub.config.maxEventNameLength} characters`);
   if (body.data === undefined) return bad(`${where}.data is required`);
-  const data = typeof body.data === 'string' ? body.data : JSON.stringify(body.data);
+  const data = typeof body.data === 'string' ? body.data : stringifyOrUndefined(body.data);
+  if (data === undefined) return bad(`${where}.data is nested too deeply; send it as a JSON string`);
   if (Buffer.byteLength(data) > hub.config.maxPayloadSize) {
     return { ok: false, reply: fail(CODES.httpPayloadTooLarge, `${where}.data is larger than ${hub.config.maxPayloadSize} bytes`) };
   }

@@ -1,0 +1,158 @@
+import { utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/apps/app.js';
+import { main } from '../../src/cli/main.js';
+import { startFakeSite, closedPort, type FakeSite } from '../helpers/fake-laravel-site.js';
+import { broadcastEnvLines, createLaravelFixture, type BroadcastEnv, type FixtureOptions } from '../helpers/doctor-fixture.js';
+import { captureIO } from '../helpers/ops-sidecar.js';
+import { TEST_APP, startSidecar, stopAll } from '../helpers/start-sidecar.js';
+
+const APP: App = { ...TEST_APP, id: '123456', key: 'laravelkey0000000000', secret: 'laravelsecret0000000' };
+
+interface Scenario {
+  driver?: 'reverb' | 'pusher';
+  /** The secret the sidecar runs with (default: the one in .env). */
+  sidecarSecret?: string;
+  sidecarDown?: boolean;
+  authStatus?: number;
+  editEnv?: (lines: string[]) => string[];
+  fixture?: Partial<FixtureOptions>;
+}
+
+describe('pusher-sidecar doctor', () => {
+  let site: FakeSite | undefined;
+  afterEach(async () => {
+    await stopAll();
+    await site?.close();
+    site = undefined;
+  });
+
+  async function doctor(scenario: Scenario = {}) {
+    let sidecarPort: number;
+    if (scenario.sidecarDown) {
+      sidecarPort = await closedPort();
+    } else {
+      const server = await startSidecar({}, { apps: [{ ...APP, secret: scenario.sidecarSecret ?? APP.secret }] });
+      sidecarPort = server.port;
+    }
+    site = await startFakeSite({ sidecarPort, ...(scenario.authStatus ? { authStatus: scenario.authStatus } : {}) });
+    const env: BroadcastEnv = { driver: scenario.driver ?? 'reverb', appId: APP.id, key: APP.key, secret: APP.secret, serverPort: sidecarPort, publicPort: site.port };
+    const lines = broadcastEnvLines(env);
+    const dir = createLaravelFixture({ envLines: scenario.editEnv ? scenario.editEnv(lines) : lines, ...scenario.fixture });
+    const { io, stdout, stderr } = captureIO(dir);
+    const code = await main(['node', 'pusher-sidecar', 'doctor', '--timeout', '3000'], io);
+    const out = stdout();
+    expect(stderr()).toBe('');
+    expect(out).not.toContain(APP.secret);
+    return { code, out, dir, line: (title: string) => out.split('\n').find((l) => l.slice(2).startsWith(`${title}:`)) ?? '', fixOf: (title: string) => {
+      const all = out.split('\n');
+      const at = all.findIndex((l) => l.slice(2).startsWith(`${title}:`));
+      return at >= 0 && all[at + 1]?.startsWith('    fix: ') ? all[at + 1]!.slice(9) : '';
+    } };
+  }
+
+  it('is all green for a working reverb setup, checking every piece end to end', async () => {
+    const { code, out } = await doctor();
+    expect(out).not.toContain('✗');
+    expect(out).not.toMatch(/^- /m);
+    for (const title of ['.env', 'broadcast driver', 'app credentials', 'publish address', 'browser (VITE_) settings', 'APP_URL',
+      'config/broadcasting.php', 'config cache', 'Caddy snippet', 'sidecar /up', 'signed API call', 'WebSocket via the public URL',
+      'publish → receive', '/broadcasting/auth']) {
+      expect(out).toContain(`✓ ${title}: `);
+    }
+    expect(out).toContain('reached pusher:connection_established');
+    expect(out).toContain('came back on public channel pusher-sidecar-doctor-');
+    expect(out).toContain('HTTP 403 for a guest');
+    expect(out).toContain('All checks passed.');
+    expect(code).toBe(0);
+  });
+
+  it('is all green for the pusher variant (PUSHER_* with a cluster)', async () => {
+    const { code, out } = await doctor({ driver: 'pusher' });
+    expect(out).toContain('✓ broadcast driver: BROADCAST_CONNECTION=pusher');
+    expect(out).toContain('✓ config/broadcasting.php: uses the \'pusher\' connection with PUSHER_HOST/PUSHER_PORT/PUSHER_SCHEME from .env');
+    expect(out).not.toContain('✗');
+    expect(code).toBe(0);
+  });
+
+  it('says the credentials do not match when the sidecar has another secret', async () => {
+    const { code, line, fixOf } = await doctor({ sidecarSecret: 'a-different-secret' });
+    expect(line('signed API call')).toMatch(/^✗ .*refused the signature \(auth_signature does not match/);
+    expect(fixOf('signed API call')).toContain('REVERB_APP_KEY/REVERB_APP_SECRET in .env must equal the sidecar\'s --app-key/--app-secret');
+    expect(fixOf('signed API call')).toContain('restart it');
+    expect(line('WebSocket via the public URL')).toMatch(/^✓/);
+    expect(line('publish → receive')).toBe('- publish → receive: skipped: needs api');
+    expect(code).toBe(1);
+  });
+
+  it('names a missing VITE key and how to add it', async () => {
+    const { code, line, fixOf } = await doctor({ editEnv: (lines) => lines.filter((l) => !l.startsWith('VITE_REVERB_APP_KEY=')) });
+    expect(line('browser (VITE_) settings')).toBe('✗ browser (VITE_) settings: VITE_REVERB_APP_KEY is missing: Echo in the browser has no app key');
+    expect(fixOf('browser (VITE_) settings')).toBe('add VITE_REVERB_APP_KEY="${REVERB_APP_KEY}" to .env, then rebuild the front end (npm run build) so the bundle picks it up');
+    expect(line('WebSocket via the public URL')).toContain('skipped: needs vite');
+    expect(line('signed API call')).toMatch(/^✓/);
+    expect(code).toBe(1);
+  });
+
+  it('notices a VITE key that differs from the server-side key', async () => {
+    const { code, line } = await doctor({ editEnv: (lines) => lines.map((l) => (l.startsWith('VITE_REVERB_APP_KEY=') ? 'VITE_REVERB_APP_KEY=stale' : l)) });
+    expect(line('browser (VITE_) settings')).toContain('VITE_REVERB_APP_KEY (stale) differs from REVERB_APP_KEY');
+    expect(code).toBe(1);
+  });
+
+  it('reports a sidecar that is down, at both the internal and the public address', async () => {
+    const { code, line, fixOf } = await doctor({ sidecarDown: true });
+    expect(line('sidecar /up')).toMatch(/^✗ sidecar \/up: GET http:\/\/127\.0\.0\.1:\d+\/up: connection refused/);
+    expect(fixOf('sidecar /up')).toContain('start the sidecar');
+    expect(line('signed API call')).toContain('skipped: needs up');
+    expect(line('WebSocket via the public URL')).toContain('answered HTTP 502');
+    expect(fixOf('WebSocket via the public URL')).toContain('start the sidecar');
+    expect(code).toBe(1);
+  });
+
+  it('says where to register the channels route when /broadcasting/auth is a 404', async () => {
+    const { code, line, fixOf } = await doctor({ authStatus: 404, fixture: { channelsRoute: false } });
+    expect(line('/broadcasting/auth')).toContain('answered 404: the broadcasting auth route is not registered');
+    expect(fixOf('/broadcasting/auth')).toBe("add channels: __DIR__.'/../routes/channels.php', to ->withRouting(...) in bootstrap/app.php (php artisan install:broadcasting does both)");
+    expect(code).toBe(1);
+  });
+
+  it('checks the Caddyfile imports the snippet', async () => {
+    const { code, line, fixOf } = await doctor({ fixture: { caddyImport: false } });
+    expect(line('Caddy snippet')).toBe('✗ Caddy snippet: Caddyfile does not import pusher-sidecar.caddy');
+    expect(fixOf('Caddy snippet')).toContain('add the line "import pusher-sidecar.caddy" inside the site block of Caddyfile');
+    expect(code).toBe(1);
+  });
+
+  it('flags a config cache older than .env, a missing broadcasting config and a wrong driver', async () => {
+    const cached = await doctor({ fixture: {} });
+    writeFileSync(join(cached.dir, 'bootstrap', 'cache', 'config.php'), '<?php return [];');
+    utimesSync(join(cached.dir, 'bootstrap', 'cache', 'config.php'), new Date(2020, 0, 1), new Date(2020, 0, 1));
+    const { io, stdout } = captureIO(cached.dir);
+    expect(await main(['node', 'pusher-sidecar', 'doctor', '--skip', 'up,api,websocket,round-trip,auth-route'], io)).toBe(1);
+    expect(stdout()).toContain('✗ config cache: bootstrap/cache/config.php is older than .env');
+    expect(stdout()).toContain('- signed API call: skipped (--skip)');
+
+    const noConfig = await doctor({ fixture: { broadcastingPhp: false } });
+    expect(noConfig.line('config/broadcasting.php')).toContain('✗ config/broadcasting.php: missing');
+
+    const logDriver = await doctor({ editEnv: (lines) => lines.map((l) => (l.startsWith('BROADCAST_CONNECTION=') ? 'BROADCAST_CONNECTION=log' : l)) });
+    expect(logDriver.line('broadcast driver')).toContain('BROADCAST_CONNECTION=log');
+    expect(logDriver.fixOf('broadcast driver')).toContain('BROADCAST_CONNECTION=reverb');
+    expect(logDriver.line('sidecar /up')).toContain('skipped: needs server');
+  });
+
+  it('refuses unknown --skip names', async () => {
+    const { io, stderr } = captureIO(process.cwd());
+    expect(await main(['node', 'pusher-sidecar', 'doctor', '--skip', 'websockets'], io)).toBe(2);
+    expect(stderr()).toContain('--skip websockets: unknown check');
+  });
+
+  it('runs outside a Laravel project without crashing and says where to run it', async () => {
+    const { io, stdout } = captureIO('/nonexistent-dir-for-doctor');
+    expect(await main(['node', 'pusher-sidecar', 'doctor', '--skip', 'caddy'], io)).toBe(1);
+    expect(stdout()).toContain('✗ .env: /nonexistent-dir-for-doctor/.env: not found');
+    expect(stdout()).toContain('run pusher-sidecar doctor in the Laravel project root');
+  });
+});

@@ -1,0 +1,241 @@
+/**
+ * Each guard through real sockets: raw `ws` where a header, a flood or a paused reader is needed,
+ * pusher-js where its reaction to the code is the point.
+ */
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { Connection } from '../../src/connections/connection.js';
+import { CODES } from '../../src/protocol/codes.js';
+import { apiClient } from '../helpers/api-client.js';
+import { APP, createFakeClock, startGuardServer, type GuardServer } from '../helpers/guard-server.js';
+import { connectPusher, nextPusherError, waitForState } from '../helpers/pusher-client.js';
+import { connectRaw } from '../helpers/raw-client.js';
+
+function connectionOf(server: GuardServer, socketId: string): Connection | undefined {
+  return server.sidecar.hub.state(APP).connections.get(socketId);
+}
+
+describe('origin guard', () => {
+  it('by default accepts a page served from the host the socket connects to, and clients without Origin', async () => {
+    const server = await startGuardServer();
+    await expect(connectRaw(server.wsUrl(), { origin: `http://127.0.0.1:${server.port}` }).established).resolves.toMatch(/^\d+\.\d+$/);
+    await expect(connectRaw(server.wsUrl()).established).resolves.toBeTruthy();
+    expect(server.rejections).toEqual([]);
+  });
+
+  it('believes X-Forwarded-Host from the trusted proxy (Caddy on loopback)', async () => {
+    const server = await startGuardServer();
+    const client = connectRaw(server.wsUrl(), { origin: 'https://app.test', headers: { 'X-Forwarded-Host': 'app.test' } });
+    await expect(client.established).resolves.toBeTruthy();
+  });
+
+  it('answers a foreign page with pusher:error 4009 and close 4009, logged and counted once', async () => {
+    const server = await startGuardServer({ logLevel: 'info' });
+    const client = connectRaw(server.wsUrl(), { origin: 'https://evil.test' });
+    await expect(client.closed).resolves.toMatchObject({ code: 4009 });
+    expect(client.frames).toEqual([{ event: 'pusher:error', data: JSON.stringify({ code: 4009, message: 'Origin "https://evil.test" not allowed' }) }]);
+    expect(server.rejections).toHaveLength(1);
+    expect(server.rejections[0]).toMatchObject({ entry: CODES.originNotAllowed, appId: 'app-id', ip: '127.0.0.1' });
+    const lines = server.logs.filter((l) => l.reason === 'origin_not_allowed');
+    expect(lines).toEqual([expect.objectContaining({ code: 4009, appId: 'app-id', ip: '127.0.0.1' })]);
+  });
+
+  it('survives an Origin of raw latin1 bytes: the close reason is cut by bytes, the log escaped', async () => {
+    const server = await startGuardServer({ logLevel: 'info' });
+    const socket = connect(server.port, '127.0.0.1');
+    const origin = Buffer.concat([Buffer.from('http://'), Buffer.alloc(150, 0xe9), Buffer.from('.test')]);
+    socket.write(Buffer.concat([
+      Buffer.from('GET /app/app-key?protocol=7 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n'
+        + 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: '),
+      origin, Buffer.from('\r\n\r\n'),
+    ]));
+    let answer = '';
+    // The 101, then pusher:error 4009 and a close frame whose reason is the first 123 bytes of the detail.
+    await new Promise<void>((resolve) => socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('latin1');
+      if (answer.includes('not allowed') && answer.lastIndexOf('\x88') > answer.indexOf('not allowed')) resolve();
+    }));
+    expect(answer).toContain('HTTP/1.1 101');
+    await server.waitForRejection('origin_not_allowed');
+    expect(server.logs.find((l) => l.reason === 'origin_not_allowed')?.msg).toMatch(/^Origin "http:\/\/(\\u00e9)+/);
+    socket.destroy();
+    await expect(connectRaw(server.wsUrl()).established).resolves.toBeTruthy();
+  });
+
+  it('applies --allowed-origins with wildcards', async () => {
+    const server = await startGuardServer({ config: { allowedOrigins: ['https://app.test', '*.app.test'] } });
+    await expect(connectRaw(server.wsUrl(), { origin: 'https://app.test' }).established).resolves.toBeTruthy();
+    await expect(connectRaw(server.wsUrl(), { origin: 'https://tenant.app.test' }).established).resolves.toBeTruthy();
+    await expect(connectRaw(server.wsUrl(), { origin: 'https://app.test.evil.test' }).closed).resolves.toMatchObject({ code: 4009 });
+  });
+
+  it('makes pusher-js give up instead of retrying', async () => {
+    const server = await startGuardServer();
+    const pusher = connectPusher(server.port, { headers: { Origin: 'https://evil.test' } });
+    const error = nextPusherError(pusher);
+    await waitForState(pusher, 'disconnected');
+    expect(await error).toMatchObject({ code: 4009, message: 'Origin "https://evil.test" not allowed' });
+    expect(server.rejections.map((r) => r.entry.id)).toEqual(['origin_not_allowed']);
+  });
+});
+
+describe('handshake rate guard', () => {
+  it('answers 429 with Retry-After once the burst is spent, before any upgrade, and recovers as tokens refill', async () => {
+    const clock = createFakeClock();
+    const server = await startGuardServer({ now: clock.now, config: { handshakeRate: 1, handshakeBurst: 2 } });
+    await connectRaw(server.wsUrl()).established;
+    await connectRaw(server.wsUrl()).established;
+    const refused = await connectRaw(server.wsUrl()).refused;
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(JSON.parse(refused.body)).toMatchObject({ code: 429 });
+    expect(server.rejections.map((r) => [r.entry.code, r.ip])).toEqual([[429, '127.0.0.1']]);
+    expect(server.sidecar.hub.connectionCount).toBe(2);
+
+    clock.advance(1000);
+    await expect(connectRaw(server.wsUrl()).established).resolves.toBeTruthy();
+    expect((await connectRaw(server.wsUrl()).refused).status).toBe(429);
+  });
+
+  it('gives each browser behind the trusted proxy its own bucket', async () => {
+    const clock = createFakeClock();
+    const server = await startGuardServer({ now: clock.now, config: { handshakeRate: 1, handshakeBurst: 1 } });
+    await connectRaw(server.wsUrl(), { headers: { 'X-Forwarded-For': '203.0.113.1' } }).established;
+    await connectRaw(server.wsUrl(), { headers: { 'X-Forwarded-For': '203.0.113.2' } }).established;
+    const refused = connectRaw(server.wsUrl(), { headers: { 'X-Forwarded-For': '203.0.113.1' } });
+    expect((await refused.refused).status).toBe(429);
+    expect(server.rejections[0]?.ip).toBe('203.0.113.1');
+  });
+
+  it('ignores X-Forwarded-For from peers outside --trust-proxy', async () => {
+    const clock = createFakeClock();
+    const server = await startGuardServer({ now: clock.now, config: { handshakeRate: 1, handshakeBurst: 1, trustProxy: ['10.0.0.0/8'] } });
+    await connectRaw(server.wsUrl(), { headers: { 'X-Forwarded-For': '203.0.113.1' } }).established;
+    const spoofed = connectRaw(server.wsUrl(), { headers: { 'X-Forwarded-For': '203.0.113.2' } });
+    expect((await spoofed.refused).status).toBe(429);
+    expect(server.rejections[0]?.ip).toBe('127.0.0.1');
+  });
+});
+
+describe('connection caps', () => {
+  it('closes the connection over --max-connections with 4100; pusher-js backs off and gets in once there is room', async () => {
+    const server = await startGuardServer({ config: { maxConnections: 2, handshakeRate: 0 } });
+    const first = connectRaw(server.wsUrl());
+    await first.established;
+    await connectRaw(server.wsUrl()).established;
+
+    const third = connectRaw(server.wsUrl());
+    await expect(third.closed).resolves.toMatchObject({ code: 4100 });
+    expect(third.frames[0]).toMatchObject({ event: 'pusher:error', data: JSON.stringify({ code: 4100, message: 'Server has 2 of 2 connections' }) });
+
+    const pusher = connectPusher(server.port);
+    const error = nextPusherError(pusher);
+    expect((await error).code).toBe(4100);
+    expect(pusher.connection.state).not.toBe('disconnected');
+    first.ws.close();
+    await waitForState(pusher, 'connected');
+    expect(server.rejections.filter((r) => r.entry.id === 'over_capacity').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('closes the connection over the app quota with 4004, and pusher-js stops', async () => {
+    const server = await startGuardServer({ apps: [{ ...APP, maxConnections: 1 }] });
+    await connectRaw(server.wsUrl()).established;
+    const pusher = connectPusher(server.port);
+    const error = nextPusherError(pusher);
+    await waitForState(pusher, 'disconnected');
+    expect((await error).code).toBe(4004);
+    expect(server.rejections).toEqual([expect.objectContaining({ entry: CODES.appOverQuota, appId: 'app-id' })]);
+  });
+});
+
+describe('per-connection limits', () => {
+  it('closes a socket that sends a frame over --max-message-size with 1009', async () => {
+    const server = await startGuardServer({ config: { maxMessageSize: 1024 } });
+    const client = connectRaw(server.wsUrl());
+    await client.established;
+    client.send('client-big', { blob: 'x'.repeat(2000) }, 'private-x');
+    await expect(client.closed).resolves.toMatchObject({ code: 1009 });
+    await server.waitForRejection('message_too_large');
+    expect(server.rejections).toHaveLength(1);
+  });
+
+  it('warns a flooding socket once with 4303, then closes it with 4102', async () => {
+    const clock = createFakeClock();
+    const server = await startGuardServer({ now: clock.now, config: { messageRate: 10, messageBurst: 20 } });
+    const client = connectRaw(server.wsUrl());
+    await client.established;
+    for (let i = 0; i < 200; i++) client.send('pusher:ping', {});
+    await expect(client.closed).resolves.toMatchObject({ code: 4102 });
+    const events = client.frames.map((f) => f.event);
+    expect(events.filter((e) => e === 'pusher:pong')).toHaveLength(20);
+    const errors = client.frames.filter((f) => f.event === 'pusher:error').map((f) => (JSON.parse(f.data as string) as { code: number }).code);
+    expect(errors).toEqual([4303, 4102]);
+    expect(server.rejections.map((r) => r.entry.code)).toEqual([4303, 4102]);
+  });
+
+  it('keeps a socket that stays under --message-rate', async () => {
+    const clock = createFakeClock();
+    const server = await startGuardServer({ now: clock.now, config: { messageRate: 10, messageBurst: 5 } });
+    const client = connectRaw(server.wsUrl());
+    await client.established;
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 5; i++) client.send('pusher:ping', {});
+      await client.waitForCount('pusher:pong', (round + 1) * 5);
+      clock.advance(500);
+    }
+    expect(server.rejections).toEqual([]);
+  });
+});
+
+describe('slow consumer', () => {
+  it('closes a socket that stops reading with 4101 before its buffer passes --max-buffered-bytes plus one message', async () => {
+    const maxBufferedBytes = 64 * 1024;
+    const server = await startGuardServer({ config: { maxBufferedBytes } });
+    const client = connectRaw(server.wsUrl());
+    const socketId = await client.established;
+    client.subscribe('news');
+    await client.waitFor('pusher_internal:subscription_succeeded', 'news');
+    (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+
+    const api = apiClient(server.port);
+    const data = 'x'.repeat(9000);
+    const largestFrame = JSON.stringify({ event: 'tick', channel: 'news', data }).length + 10;
+    let maxBuffered = 0;
+    let batches = 0;
+    while (!server.rejections.some((r) => r.entry.id === 'slow_consumer')) {
+      expect(batches++).toBeLessThan(5000);
+      await api.triggerBatch(Array.from({ length: 10 }, () => ({ channel: 'news', name: 'tick', data })));
+      maxBuffered = Math.max(maxBuffered, connectionOf(server, socketId)?.bufferedAmount ?? 0);
+    }
+    expect(maxBuffered).toBeGreaterThan(maxBufferedBytes);
+    // The close frame (a few bytes) follows the message that crossed the limit.
+    expect(maxBuffered).toBeLessThanOrEqual(maxBufferedBytes + largestFrame + 64);
+    expect(connectionOf(server, socketId)?.closed ?? true).toBe(true);
+    expect(server.rejections.filter((r) => r.entry.id === 'slow_consumer')).toHaveLength(1);
+
+    (client.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    await expect(client.closed).resolves.toMatchObject({ code: CODES.slowConsumer.code });
+  });
+
+  it('closes a socket whose buffer has not drained for --write-wait with 4101', async () => {
+    const clock = createFakeClock();
+    const server = await startGuardServer({ now: clock.now, config: { writeWait: 0.1, maxBufferedBytes: 256 * 1024 * 1024 } });
+    const client = connectRaw(server.wsUrl());
+    const socketId = await client.established;
+    client.subscribe('news');
+    await client.waitFor('pusher_internal:subscription_succeeded', 'news');
+    (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+
+    const api = apiClient(server.port);
+    const data = 'x'.repeat(9000);
+    for (let batches = 0; connectionOf(server, socketId)!.blockedSince === 0; batches++) {
+      expect(batches).toBeLessThan(5000);
+      await api.triggerBatch(Array.from({ length: 10 }, () => ({ channel: 'news', name: 'tick', data })));
+    }
+    clock.advance(101);
+    const rejection = await server.waitForRejection('slow_consumer');
+    expect(rejection).toMatchObject({ appId: 'app-id', ip: '127.0.0.1' });
+    (client.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    await expect(client.closed).resolves.toMatchObject({ code: 4101 });
+  });
+});

@@ -1,0 +1,137 @@
+// The small project the doctor tests check: only the files doctor reads (the installer's fuller
+// Laravel skeletons live in laravel-fixture.ts).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The stock config/broadcasting.php of Laravel 11–13 (reverb connection as reverb:install adds it). */
+export const BROADCASTING_PHP = `<?php
+
+return [
+    'default' => env('BROADCAST_CONNECTION', 'null'),
+
+    'connections' => [
+
+        'reverb' => [
+            'driver' => 'reverb',
+            'key' => env('REVERB_APP_KEY'),
+            'secret' => env('REVERB_APP_SECRET'),
+            'app_id' => env('REVERB_APP_ID'),
+            'options' => [
+                'host' => env('REVERB_HOST'),
+                'port' => env('REVERB_PORT', 443),
+                'scheme' => env('REVERB_SCHEME', 'https'),
+                'useTLS' => env('REVERB_SCHEME', 'https') === 'https',
+            ],
+            'client_options' => [],
+        ],
+
+        'pusher' => [
+            'driver' => 'pusher',
+            'key' => env('PUSHER_APP_KEY'),
+            'secret' => env('PUSHER_APP_SECRET'),
+            'app_id' => env('PUSHER_APP_ID'),
+            'options' => [
+                'cluster' => env('PUSHER_APP_CLUSTER'),
+                'host' => env('PUSHER_HOST') ?: 'api-'.env('PUSHER_APP_CLUSTER', 'mt1').'.pusher.com',
+                'port' => env('PUSHER_PORT', 443),
+                'scheme' => env('PUSHER_SCHEME', 'https'),
+                'encrypted' => true,
+                'useTLS' => env('PUSHER_SCHEME', 'https') === 'https',
+            ],
+            'client_options' => [],
+        ],
+
+        'log' => [
+            'driver' => 'log',
+        ],
+
+        'null' => [
+            'driver' => 'null',
+        ],
+
+    ],
+];
+`;
+
+const BOOTSTRAP_APP = (channels: boolean) => `<?php
+
+use Illuminate\\Foundation\\Application;
+use Illuminate\\Foundation\\Configuration\\Exceptions;
+use Illuminate\\Foundation\\Configuration\\Middleware;
+
+return Application::configure(basePath: dirname(__DIR__))
+    ->withRouting(
+        web: __DIR__.'/../routes/web.php',
+        commands: __DIR__.'/../routes/console.php',
+${channels ? "        channels: __DIR__.'/../routes/channels.php',\n" : ''}        health: '/up',
+    )
+    ->withMiddleware(function (Middleware $middleware): void {
+        //
+    })
+    ->withExceptions(function (Exceptions $exceptions): void {
+        //
+    })->create();
+`;
+
+export interface BroadcastEnv {
+  driver: 'reverb' | 'pusher';
+  appId: string;
+  key: string;
+  secret: string;
+  /** Where PHP publishes (the sidecar's internal port). */
+  serverPort: number;
+  /** The public site (Caddy's stand-in) browsers open. */
+  publicPort: number;
+}
+
+/** The .env the installer writes, as ordered lines; VITE_ twins reference the server-side values. */
+export function broadcastEnvLines(b: BroadcastEnv): string[] {
+  const p = b.driver === 'reverb' ? 'REVERB_' : 'PUSHER_';
+  const lines = [
+    'APP_NAME=Laravel',
+    'APP_ENV=local',
+    `APP_URL=http://127.0.0.1:${b.publicPort}`,
+    '',
+    `BROADCAST_CONNECTION=${b.driver}`,
+    `${p}APP_ID=${b.appId}`,
+    `${p}APP_KEY=${b.key}`,
+    `${p}APP_SECRET=${b.secret}`,
+    `${p}HOST=127.0.0.1`,
+    `${p}PORT=${b.serverPort}`,
+    `${p}SCHEME=http`,
+  ];
+  if (b.driver === 'pusher') lines.push('PUSHER_APP_CLUSTER=mt1');
+  lines.push(
+    '',
+    `VITE_${p}APP_KEY="\${${p}APP_KEY}"`,
+    `VITE_${p}HOST=127.0.0.1`,
+    `VITE_${p}PORT=${b.publicPort}`,
+    `VITE_${p}SCHEME=http`,
+  );
+  if (b.driver === 'pusher') lines.push('VITE_PUSHER_APP_CLUSTER="${PUSHER_APP_CLUSTER}"');
+  return lines;
+}
+
+export interface FixtureOptions {
+  envLines: string[];
+  /** false: no config/broadcasting.php. */
+  broadcastingPhp?: string | false;
+  /** Register routes/channels.php in bootstrap/app.php. */
+  channelsRoute?: boolean;
+  /** false: the Caddyfile does not import the snippet. */
+  caddyImport?: boolean;
+}
+
+/** A minimal Laravel project in a temp dir: .env, config, routes, bootstrap/app.php, Caddyfile + snippet. */
+export function createLaravelFixture(options: FixtureOptions): string {
+  const dir = mkdtempSync(join(tmpdir(), 'doctor-laravel-'));
+  for (const sub of ['config', 'routes', 'bootstrap/cache', 'public']) mkdirSync(join(dir, sub), { recursive: true });
+  writeFileSync(join(dir, '.env'), options.envLines.join('\n') + '\n');
+  if (options.broadcastingPhp !== false) writeFileSync(join(dir, 'config', 'broadcasting.php'), options.broadcastingPhp ?? BROADCASTING_PHP);
+  writeFileSync(join(dir, 'routes', 'channels.php'), "<?php\n\nuse Illuminate\\Support\\Facades\\Broadcast;\n\nBroadcast::channel('App.Models.User.{id}', function ($user, $id) {\n    return (int) $user->id === (int) $id;\n});\n");
+  writeFileSync(join(dir, 'bootstrap', 'app.php'), BOOTSTRAP_APP(options.channelsRoute ?? true));
+  writeFileSync(join(dir, 'Caddyfile'), `app.example.com {\n${options.caddyImport === false ? '' : '\timport pusher-sidecar.caddy\n'}\troot * public/\n\tphp_server\n}\n`);
+  writeFileSync(join(dir, 'pusher-sidecar.caddy'), '@pusher_sidecar path /app/*\nreverse_proxy @pusher_sidecar 127.0.0.1:6001\n');
+  return dir;
+}
