@@ -141,15 +141,20 @@ export async function ceiling(env, kind, cfg) {
       serverCpuPercent: best?.serverCpuPercent ?? null,
       clientCpuPercent: best?.clientCpuPercent ?? null,
       p99Ms: best?.latencyMs.p99 ?? null,
-      stoppedBy: failedAt
-        ? failedAt.lost > 0 || failedAt.publishFailed > 0 || !failedAt.drained
-          ? `loss at ${failedAt.offeredDeliveriesPerSec}/s`
-          : `p99 ${failedAt.latencyMs.p99} ms at ${failedAt.offeredDeliveriesPerSec}/s`
-        : 'top of the sweep',
+      stoppedBy: failedAt ? whyStepFailed(failedAt, cfg.p99LimitMs) : 'top of the sweep',
+      // On a 2-core box the load generator can saturate its core before the server does.
+      clientBound: (best?.clientCpuPercent ?? 0) >= 90,
       noisy: best ? best.cleanWindows === 0 : false,
       steps: r.steps,
     };
   });
+}
+
+function whyStepFailed(step, p99LimitMs) {
+  const at = `at ${step.offeredDeliveriesPerSec}/s`;
+  if (step.lost > 0 || step.publishFailed > 0 || !step.drained || step.unexpectedCloses > 0) return `loss ${at}`;
+  if (step.latencyMs.p99 > p99LimitMs) return `p99 ${step.latencyMs.p99} ms ${at}`;
+  return `fell behind ${at} (delivered ${step.achievedDeliveriesPerSec}/s)`;
 }
 
 export async function idleMemory(env, kind, cfg) {
