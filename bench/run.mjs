@@ -11,6 +11,7 @@
 //   --no-nice                   do not raise the priority of the measured processes
 //   --no-wrk                    use the built-in HTTP client even if wrk is installed
 //   --sidecar-root=DIR          run the sidecar from another checkout's bin/ + dist/ (A/B a change)
+//   --render=FILE               print the table of a saved bench/results/*.json again, run nothing
 //
 // Every figure that matters is a ratio sidecar/baseline from the same run: the box is shared and
 // noisy, so absolute numbers move between runs while the ratios hold.
@@ -32,6 +33,14 @@ if (flag('help')) {
   // The header comment above is the usage text.
   const text = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
   console.log(text.slice(0, text.findIndex((l) => !l.startsWith('//'))).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  process.exit(0);
+}
+
+if (option('render')) {
+  const saved = JSON.parse(readFileSync(option('render'), 'utf8'));
+  console.log(`${saved.meta.mode} run of ${saved.meta.date} UTC, rev ${saved.meta.gitRevision}, ${saved.meta.node}, ${saved.meta.cpuModel} ×${saved.meta.cpus}`);
+  console.log(`\n${renderTable(buildRows(saved.results))}\n`);
+  for (const n of saved.notes) console.log(n);
   process.exit(0);
 }
 

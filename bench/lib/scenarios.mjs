@@ -142,8 +142,6 @@ export async function ceiling(env, kind, cfg) {
       clientCpuPercent: best?.clientCpuPercent ?? null,
       p99Ms: best?.latencyMs.p99 ?? null,
       stoppedBy: failedAt ? whyStepFailed(failedAt, cfg.p99LimitMs) : 'top of the sweep',
-      // On a 2-core box the load generator can saturate its core before the server does.
-      clientBound: (best?.clientCpuPercent ?? 0) >= 90,
       noisy: best ? best.cleanWindows === 0 : false,
       steps: r.steps,
     };
