@@ -81,6 +81,9 @@ const portSpan = ports[1] - ports[0];
 const maxIdleConnections = Math.max(0, Math.min(hardFiles - 1000, portSpan - 2000));
 const cfg = scenarios.plan({ quick, maxIdleConnections });
 const wantedIdle = quick ? 5000 : 15_000;
+if (quick) {
+  notes.push('Quick mode: idle memory stops at 5,000 connections, where per-connection RSS still includes V8 heap-growth steps; use the full run for that target.');
+}
 if (cfg.idle.steps.at(-1) < wantedIdle) {
   notes.push(`Idle memory scaled down to ${cfg.idle.steps.join(' / ')} connections: open-file hard limit ${hardFiles}, ephemeral ports ${portSpan} (raise \`ulimit -Hn\` for the full ${wantedIdle}).`);
 } else {

@@ -49,6 +49,7 @@ export function buildRows(results) {
   add('Fan-out ceiling (1k subs, p99 ≤ 250 ms, 0 lost): deliveries/s [server / client CPU]', 'ceiling', (r) => r.maxDeliveriesPerSec, (r) => `${int(r.maxDeliveriesPerSec)} [${fmt(r.serverCpuPercent, 0)}% / ${fmt(r.clientCpuPercent, 0)}%]${(r.clientCpuPercent ?? 0) >= CLIENT_BOUND ? ' client-bound' : ''}`);
   add('Idle RSS after GC at 0 / … connections, MB', 'idle', (r) => r.points.at(-1).rss, (r) => r.points.map((p) => `${mb(p.rss)}@${p.connections}`).join(' / '));
   add('Idle memory per subscribed connection, bytes (RSS)', 'idle', (r) => r.bytesPerConnection, (r) => int(r.bytesPerConnection), { op: '<=', value: 1.25 });
+  add('Idle JS heap per connection, bytes (heapUsed + external after GC; cross-check)', 'idle', (r) => r.heapBytesPerConnection, (r) => int(r.heapBytesPerConnection));
   add('Handshakes/s (connection_established + public subscribe)', 'handshake', (r) => r.perSecond, (r) => `${int(r.perSecond)} (${int(r.completed)} in ${int(r.elapsedMs)} ms)`, { op: '>=', value: 0.8 });
   add('Handshakes: server CPU-µs per handshake (noise-robust cross-check)', 'handshake', (r) => r.serverCpuUsPerHandshake, (r) => int(r.serverCpuUsPerHandshake));
   add('HTTP publish req/s (32 keep-alive conns; baseline skips signature)', 'publish', (r) => r.perSecond, (r) => `${int(r.perSecond)}${r.non2xx || r.errors ? ` (${int((r.non2xx ?? 0) + (r.errors ?? 0))} failed)` : ''}`, { op: '>=', value: 0.6 });
