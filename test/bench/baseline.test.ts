@@ -6,7 +6,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import Pusher from 'pusher';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connected, disconnectAll, nextEvent, pusherClient, rawClient } from '../helpers/clients.js';
+import { pusherClient } from '../helpers/pusher-client.js';
+import { connected, nextEvent } from '../helpers/pusher-events.js';
+import { rawClient } from '../helpers/raw-client.js';
 import { channelAuth } from '../helpers/signing.js';
 
 const SCRIPT = fileURLToPath(new URL('../../bench/baseline-server.mjs', import.meta.url));
@@ -14,7 +16,6 @@ const APP = { id: 'bench', key: 'bench-key', secret: 'bench-secret' };
 const children = new Set<ChildProcess>();
 
 afterEach(() => {
-  disconnectAll();
   for (const child of children) child.kill();
   children.clear();
 });
