@@ -5,7 +5,7 @@ import { TokenBucket } from '../guards/token-bucket.js';
 import { closeReason } from '../protocol/close-reason.js';
 import type { CodeEntry } from '../protocol/codes.js';
 import { errorFrame } from '../protocol/server-frames.js';
-import type { OutboundMessage } from './outbound-message.js';
+import { OutboundMessage } from './outbound-message.js';
 
 /** Request headers kept from the handshake so auth can be forwarded to Laravel as the browser. */
 export type HandshakeHeaders = Record<string, string>;
@@ -83,11 +83,12 @@ export class Connection {
     });
   }
 
-  /** One-off frames (handshake, errors, presence lists). */
+  /**
+   * One-off frames (handshake, errors, presence lists), framed into one buffer like broadcasts:
+   * ws.send would write header and payload separately, a writev per frame.
+   */
   send(text: string): void {
-    if (this.closed || this.ws.readyState !== 1) return;
-    this.ws.send(text);
-    this.#checkBuffer();
+    this.sendMessage(new OutboundMessage(text));
   }
 
   /**
