@@ -1,58 +1,12 @@
 // The small project the doctor tests check: only the files doctor reads (the installer's fuller
 // Laravel skeletons live in laravel-fixture.ts).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** The stock config/broadcasting.php of Laravel 11–13 (reverb connection as reverb:install adds it). */
-export const BROADCASTING_PHP = `<?php
-
-return [
-    'default' => env('BROADCAST_CONNECTION', 'null'),
-
-    'connections' => [
-
-        'reverb' => [
-            'driver' => 'reverb',
-            'key' => env('REVERB_APP_KEY'),
-            'secret' => env('REVERB_APP_SECRET'),
-            'app_id' => env('REVERB_APP_ID'),
-            'options' => [
-                'host' => env('REVERB_HOST'),
-                'port' => env('REVERB_PORT', 443),
-                'scheme' => env('REVERB_SCHEME', 'https'),
-                'useTLS' => env('REVERB_SCHEME', 'https') === 'https',
-            ],
-            'client_options' => [],
-        ],
-
-        'pusher' => [
-            'driver' => 'pusher',
-            'key' => env('PUSHER_APP_KEY'),
-            'secret' => env('PUSHER_APP_SECRET'),
-            'app_id' => env('PUSHER_APP_ID'),
-            'options' => [
-                'cluster' => env('PUSHER_APP_CLUSTER'),
-                'host' => env('PUSHER_HOST') ?: 'api-'.env('PUSHER_APP_CLUSTER', 'mt1').'.pusher.com',
-                'port' => env('PUSHER_PORT', 443),
-                'scheme' => env('PUSHER_SCHEME', 'https'),
-                'encrypted' => true,
-                'useTLS' => env('PUSHER_SCHEME', 'https') === 'https',
-            ],
-            'client_options' => [],
-        ],
-
-        'log' => [
-            'driver' => 'log',
-        ],
-
-        'null' => [
-            'driver' => 'null',
-        ],
-
-    ],
-];
-`;
+/** The stock config/broadcasting.php of Laravel 11–13: the same file the installer tests start from. */
+const BROADCASTING_PHP = readFileSync(fileURLToPath(new URL('../fixtures/laravel/l11/config-broadcasting.php', import.meta.url)), 'utf8');
 
 const BOOTSTRAP_APP = (channels: boolean) => `<?php
 
