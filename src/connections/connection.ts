@@ -2,9 +2,9 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { App } from '../apps/app.js';
 import { TokenBucket } from '../guards/token-bucket.js';
-import { closeReason } from '../protocol/close-reason.js';
 import type { CodeEntry } from '../protocol/codes.js';
 import { errorFrame } from '../protocol/server-frames.js';
+import { closeWithError } from './close-with-error.js';
 import { OutboundMessage } from './outbound-message.js';
 
 /** Request headers kept from the handshake so auth can be forwarded to Laravel as the browser. */
@@ -115,9 +115,8 @@ export class Connection {
   /** Sends pusher:error with the code, then closes with the same code (clients read either). */
   close(entry: CodeEntry, message: string = entry.message): void {
     if (this.closed) return;
-    if (this.ws.readyState === 1) this.ws.send(errorFrame(entry, message));
     this.closed = true;
-    this.ws.close(entry.code, closeReason(message));
+    closeWithError(this.ws, entry, message);
   }
 
   /** Close without a goodbye, for a peer that cannot take more bytes. */

@@ -6,15 +6,15 @@ import type { App } from '../apps/app.js';
 import type { AppRegistry } from '../apps/app-registry.js';
 import { FORWARDED_HANDSHAKE_HEADERS } from '../auth/auth-forwarder.js';
 import type { Hub } from '../channels/hub.js';
+import { closeWithError } from '../connections/close-with-error.js';
 import { Connection, type HandshakeHeaders } from '../connections/connection.js';
 import { handleMessage } from '../connections/handle-message.js';
 import { createSocketId } from '../connections/socket-id.js';
 import { decodePathSegment, parseRequestUrl } from '../http/request-url.js';
 import { isFromTrustedProxy, resolveClientIp, resolveRequestHost } from '../guards/client-ip.js';
 import type { GuardVerdict, HandshakeContext, HandshakeGuard } from '../guards/handshake-guard.js';
-import { closeReason } from '../protocol/close-reason.js';
 import { CODES, type CodeEntry } from '../protocol/codes.js';
-import { connectionEstablishedFrame, errorFrame } from '../protocol/server-frames.js';
+import { connectionEstablishedFrame } from '../protocol/server-frames.js';
 
 /** How long a refused socket gets to read its close frame before it is dropped. */
 const REFUSED_SOCKET_GRACE_MS = 2000;
@@ -75,8 +75,7 @@ export function createUpgradeHandler(options: UpgradeOptions) {
     // A refused socket may still send garbage before it reads the close: without a listener ws's
     // 'error' would be thrown and take the process down.
     ws.on('error', (err) => hub.logger.debug({ err: err.message }, 'refused socket error'));
-    ws.send(errorFrame(entry, detail));
-    ws.close(entry.code, closeReason(detail));
+    closeWithError(ws, entry, detail);
     // Refused sockets are not tracked; a peer that never answers the close must not hold a file
     // descriptor for ws's 30 s close timeout.
     setTimeout(() => ws.terminate(), REFUSED_SOCKET_GRACE_MS).unref();
