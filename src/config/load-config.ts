@@ -20,7 +20,8 @@ export interface ConfigSources {
 }
 
 export interface LoadedConfig {
-  config: Config;
+  /** Frozen: nothing changes an option after loading. */
+  config: Readonly<Config>;
   apps: App[];
   warnings: string[];
   /** True when the embedded development credentials are in use. */
@@ -170,7 +171,7 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
 
   if (errors.length > 0) return { ok: false, errors };
   const devCredentials = !config.appsFile && fileApps === undefined && !setBy.has('appKey') && !setBy.has('appSecret');
-  const value: LoadedConfig = { config, apps, warnings, devCredentials };
+  const value: LoadedConfig = { config: Object.freeze(config), apps, warnings, devCredentials };
   if (laravel.path) value.envFile = laravel.path;
   return { ok: true, value };
 }

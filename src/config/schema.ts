@@ -21,57 +21,6 @@ export interface OptionSpec {
   readonly values?: readonly string[];
 }
 
-export interface Config {
-  host: string;
-  port: number;
-  shutdownTimeout: number;
-  appId: string;
-  appKey: string;
-  appSecret: string;
-  appsFile: string;
-  enableClientMessages: boolean;
-  activityTimeout: number;
-  pongTimeout: number;
-  maxMessageSize: number;
-  maxPayloadSize: number;
-  maxChannelNameLength: number;
-  maxEventNameLength: number;
-  maxChannelsPerConnection: number;
-  maxPresenceMembers: number;
-  maxPresenceMemberSize: number;
-  clientEventRate: number;
-  cacheTtl: number;
-  allowedOrigins: string[];
-  trustProxy: string[];
-  handshakeRate: number;
-  handshakeBurst: number;
-  handshakeTableSize: number;
-  maxConnections: number;
-  messageRate: number;
-  messageBurst: number;
-  writeWait: number;
-  maxBufferedBytes: number;
-  authUrl: string;
-  userAuthUrl: string;
-  maxConcurrentAuth: number;
-  authQueueSize: number;
-  authTimeout: number;
-  maxAuthBody: number;
-  authCircuitThreshold: number;
-  authCircuitCooldown: number;
-  webhookUrl: string;
-  webhookEvents: string[];
-  webhookBatchMs: number;
-  webhookVacateDelay: number;
-  webhookMaxAge: number;
-  webhookQueueSize: number;
-  webhookTimeout: number;
-  metricsPort: number;
-  metricsHost: string;
-  adapter: string;
-  logLevel: string;
-  logFormat: string;
-}
 
 export const WEBHOOK_EVENT_NAMES = [
   'channel_occupied', 'channel_vacated', 'member_added', 'member_removed',
@@ -136,7 +85,18 @@ export const CONFIG_SCHEMA = {
 
   logLevel: { type: 'enum', default: 'info', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], group: 'logging', unit: 'LEVEL', description: 'Least severe log level written (silent writes nothing).' },
   logFormat: { type: 'enum', default: 'json', values: ['json', 'pretty'], group: 'logging', unit: 'FORMAT', description: 'json (one object a line) or pretty (for a terminal).' },
-} as const satisfies Record<keyof Config, OptionSpec>;
+} as const satisfies Record<string, OptionSpec>;
+
+/** The value type an option spec describes: enums are the union of their values. */
+type OptionValue<S extends OptionSpec> =
+  S extends { type: 'enum'; values: readonly (infer V)[] } ? V
+    : S['type'] extends 'integer' | 'number' ? number
+      : S['type'] extends 'boolean' ? boolean
+        : S['type'] extends 'list' ? string[]
+          : string;
+
+/** Every option's value, derived from the schema so the two cannot drift. `loadConfig` freezes it. */
+export type Config = { -readonly [K in keyof typeof CONFIG_SCHEMA]: OptionValue<(typeof CONFIG_SCHEMA)[K]> };
 
 export type OptionKey = keyof Config;
 

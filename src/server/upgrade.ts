@@ -8,7 +8,7 @@ import { FORWARDED_HANDSHAKE_HEADERS } from '../auth/auth-forwarder.js';
 import type { Hub } from '../channels/hub.js';
 import { closeWithError } from '../connections/close-with-error.js';
 import { Connection, type HandshakeHeaders } from '../connections/connection.js';
-import { handleMessage } from '../connections/handle-message.js';
+import { handleMessage } from '../handlers/dispatch.js';
 import { createSocketId } from '../connections/socket-id.js';
 import { decodePathSegment, parseRequestUrl } from '../http/request-url.js';
 import { isFromTrustedProxy, resolveClientIp, resolveRequestHost } from '../guards/client-ip.js';
