@@ -31,6 +31,8 @@ export interface SidecarOptions {
   observers?: ServerObserver[];
   authForwarder?: AuthForwarder;
   readinessChecks?: ReadinessCheck[];
+  /** Names this node in cluster logs (e.g. "worker-2" under --workers). */
+  nodeName?: string;
   /** The shared state and bus; default: made from config (--adapter). */
   cluster?: Cluster;
   now?: () => number;
@@ -62,7 +64,12 @@ export function createSidecar(options: SidecarOptions): Sidecar {
   for (const observer of options.observers ?? []) observers.add(observer);
 
   const registry = new AppRegistry(apps);
-  const cluster = options.cluster ?? createCluster({ config, logger, ...(options.now ? { now: options.now } : {}) });
+  const cluster = options.cluster ?? createCluster({
+    config, logger, appIds: apps.map((app) => app.id),
+    onError: (operation) => observers.emit('clusterError', operation),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.nodeName ? { nodeName: options.nodeName } : {}),
+  });
   const hubOptions: ConstructorParameters<typeof Hub>[0] = { apps, config, observers, logger, state: cluster.state, bus: cluster.bus };
   if (options.authForwarder) hubOptions.authForwarder = options.authForwarder;
   if (options.now) hubOptions.now = options.now;

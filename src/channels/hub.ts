@@ -53,6 +53,16 @@ export class Hub {
     this.now = options.now ?? Date.now;
     for (const app of options.apps) this.#states.set(app.id, new AppState(app));
     this.bus.onMessage((message) => this.#fromBus(message));
+    this.cluster.onOrphans?.({
+      leave: (appId, channel, transition) => {
+        const state = this.#states.get(appId);
+        if (state) this.#applyLeave(state.app, channel, transition);
+      },
+      userOffline: (appId, userId) => {
+        const state = this.#states.get(appId);
+        if (state) this.#announceWatch(state.app, userId, false);
+      },
+    });
   }
 
   state(app: App): AppState {
@@ -66,6 +76,14 @@ export class Hub {
   /** Open sockets on this node (--max-connections is per node). */
   get connectionCount(): number {
     return this.#connectionCount;
+  }
+
+  /**
+   * Counts a new socket against its app's quota across the cluster: false when over. Local mode
+   * resolves at once (the handshake guard already checked this node's count).
+   */
+  admit(app: App): Promise<boolean> {
+    return this.cluster.openConnection(app.id, this.cluster.shared ? app.maxConnections : 0);
   }
 
   addConnection(connection: Connection): void {
@@ -82,7 +100,7 @@ export class Hub {
     const state = this.state(connection.app);
     if (!state.connections.delete(connection.socketId)) return;
     this.#connectionCount--;
-    this.cluster.closeConnection(connection.app.id, connection.socketId);
+    this.cluster.closeConnection(connection.app.id);
     connection.pendingChannels.clear();
     for (const name of [...connection.channels.keys()]) this.leave(connection, name);
     const user = connection.user;

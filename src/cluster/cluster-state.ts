@@ -48,6 +48,11 @@ export interface CachedEvent {
   ttlMs: number;
 }
 
+export interface OrphanHandler {
+  leave(appId: string, channel: string, transition: LeaveTransition): void;
+  userOffline(appId: string, userId: string): void;
+}
+
 export interface ClusterState {
   /** True when other nodes share this state (their sockets count and their transitions exclude ours). */
   readonly shared: boolean;
@@ -69,10 +74,15 @@ export interface ClusterState {
    * Counts an accepted socket against the app's quota (0 = unlimited); false (and nothing counted)
    * when the app already has `max` sockets across the cluster.
    */
-  openConnection(appId: string, socketId: string, max: number): Promise<boolean>;
-  closeConnection(appId: string, socketId: string): void;
+  openConnection(appId: string, max: number): Promise<boolean>;
+  closeConnection(appId: string): void;
   /** Open sockets of the app across the cluster. */
   appConnectionCount(appId: string): Promise<number>;
+  /**
+   * Transitions no local call caused: a dead node's sockets removed by this node, or this node's
+   * own entries that went stale while Redis was unreachable. The hub applies them like its own.
+   */
+  onOrphans?(handler: OrphanHandler): void;
   /** Housekeeping from the heartbeat sweep (e.g. expired cache entries held in memory). */
   evictExpired?(): void;
   close(): Promise<void>;

@@ -151,7 +151,7 @@ export class LocalClusterState implements ClusterState {
     return userIds.filter((id) => users.has(id));
   }
 
-  async openConnection(appId: string, _socketId: string, max: number): Promise<boolean> {
+  async openConnection(appId: string, max: number): Promise<boolean> {
     const app = this.#app(appId);
     if (max > 0 && app.connections >= max) return false;
     app.connections++;

@@ -81,7 +81,11 @@ export const CONFIG_SCHEMA = {
   metricsPort: { type: 'integer', default: 9601, min: 0, max: 65535, group: 'metrics', unit: 'PORT', description: 'Prometheus /metrics port; 0 disables.' },
   metricsHost: { type: 'string', default: '127.0.0.1', group: 'metrics', unit: 'HOST', description: 'Address the metrics endpoint binds to.' },
 
-  adapter: { type: 'enum', default: 'local', values: ['local'], group: 'scaling', unit: 'NAME', description: 'Fan-out adapter: local (one process).' },
+  adapter: { type: 'enum', default: 'local', values: ['local', 'redis'], group: 'scaling', unit: 'NAME', description: 'local (one process) or redis (a node of a cluster sharing one Redis; without --redis-url, REDIS_HOST/PORT/PASSWORD/DB from ./.env).' },
+  redisUrl: { type: 'string', default: '', group: 'scaling', unit: 'URL', description: 'redis://[user:password@]host:port/db of the cluster; setting it alone turns cluster mode on. The password is never logged.' },
+  redisPrefix: { type: 'string', default: 'pusher-sidecar', group: 'scaling', unit: 'PREFIX', description: 'Prefix of every Redis key and of the pub/sub channel; clusters sharing one Redis need different prefixes.' },
+  nodeLeaseTtl: { type: 'number', default: 10, min: 0.2, max: 3600, group: 'scaling', unit: 'SECONDS', description: "A node renews its lease every quarter of this; once it lapses, a survivor removes the node's sockets (member_removed, webhooks) within this plus a quarter." },
+  workers: { type: 'integer', default: 1, min: 1, max: 256, group: 'scaling', unit: 'N', description: 'Processes sharing the port on this host (node:cluster), each a node of the Redis cluster; above 1 needs --redis-url or --adapter redis.' },
 
   logLevel: { type: 'enum', default: 'info', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], group: 'logging', unit: 'LEVEL', description: 'Least severe log level written (silent writes nothing).' },
   logFormat: { type: 'enum', default: 'json', values: ['json', 'pretty'], group: 'logging', unit: 'FORMAT', description: 'json (one object a line) or pretty (for a terminal).' },
