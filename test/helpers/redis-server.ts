@@ -42,10 +42,11 @@ function kill(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startRedis(): Promise<TestRedis> {
+/** Stopped after the current test, unless `perFile` (then the caller stops it in afterAll). */
+export async function startRedis(options: { perFile?: boolean } = {}): Promise<TestRedis> {
   const port = await freePort();
   let child = await spawnRedis(port);
-  onCleanup(() => kill(child));
+  if (!options.perFile) onCleanup(() => kill(child));
   return {
     port,
     url: `redis://127.0.0.1:${port}/0`,
