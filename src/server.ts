@@ -67,6 +67,7 @@ export function createSidecar(options: SidecarOptions): Sidecar {
   const cluster = options.cluster ?? createCluster({
     config, logger, appIds: apps.map((app) => app.id),
     onError: (operation) => observers.emit('clusterError', operation),
+    onResynced: () => observers.emit('clusterResynced'),
     ...(options.now ? { now: options.now } : {}),
     ...(options.nodeName ? { nodeName: options.nodeName } : {}),
   });

@@ -29,6 +29,7 @@ export interface ClusterOptions {
   /** Names this node in logs, e.g. "worker-2". */
   nodeName?: string;
   onError?(operation: string): void;
+  onResynced?(): void;
 }
 
 /** The Redis URL when cluster mode is on (--redis-url, or --adapter redis with Laravel's .env), else undefined. */
@@ -52,5 +53,6 @@ export function createCluster(options: ClusterOptions): Cluster {
     logger: options.logger,
     ...(options.nodeName ? { nodeName: options.nodeName } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.onResynced ? { onResynced: options.onResynced } : {}),
   });
 }

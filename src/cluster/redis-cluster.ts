@@ -18,6 +18,8 @@ export interface RedisClusterOptions {
   nodeName?: string;
   /** A Redis operation failed or the connection dropped (counted by the metrics). */
   onError?(operation: string): void;
+  /** The node's sockets are registered again after Redis came back. */
+  onResynced?(): void;
 }
 
 /**
@@ -77,6 +79,7 @@ export function createRedisCluster(options: RedisClusterOptions): Cluster & { re
       await bus.subscribe();
       await state.resync();
       logger.info({ why }, 're-registered this node\'s sockets in Redis');
+      options.onResynced?.();
     } catch (err) {
       onError('resync', err);
     }
