@@ -58,19 +58,22 @@ export function createRedisCluster(options: RedisClusterOptions): Cluster & { re
   for (const client of [redis, subscriber]) {
     client.on('error', (err: Error) => onError('connection', err));
   }
-  redis.on('close', () => {
-    if (closed || lost) return;
-    lost = true;
-    options.onError?.('disconnect');
-    logger.warn({ redis: where }, 'lost Redis; local delivery goes on, reconnecting');
-  });
-  redis.on('ready', () => {
-    if (!lost || closed) return;
-    lost = false;
-    // Other nodes are reconnecting too: give their leases a full term before judging them dead.
-    reapAfter = Date.now() + options.leaseTtlMs;
-    void renewAndResync('reconnected');
-  });
+  const bothReady = () => redis.status === 'ready' && subscriber.status === 'ready';
+  for (const client of [redis, subscriber]) {
+    client.on('close', () => {
+      if (closed || lost) return;
+      lost = true;
+      options.onError?.('disconnect');
+      logger.warn({ redis: where }, 'lost Redis; local delivery goes on, reconnecting');
+    });
+    client.on('ready', () => {
+      if (!lost || closed || !bothReady()) return;
+      lost = false;
+      // Other nodes are reconnecting too: give their leases a full term before judging them dead.
+      reapAfter = Date.now() + options.leaseTtlMs;
+      void renewAndResync('reconnected');
+    });
+  }
 
   async function renewAndResync(why: string): Promise<void> {
     try {
@@ -111,7 +114,7 @@ export function createRedisCluster(options: RedisClusterOptions): Cluster & { re
 
   return {
     nodeId, state, bus,
-    readiness: { name: 'redis', isReady: () => redis.status === 'ready' && subscriber.status === 'ready' },
+    readiness: { name: 'redis', isReady: bothReady },
     async start() {
       try {
         await Promise.all([redis.connect(), subscriber.connect()]);
