@@ -41,3 +41,8 @@ export async function runWorkers(count: number, logger: Logger, io: CliIO): Prom
   });
   logger.info('all workers stopped');
 }
+
+/** A worker that has shut down lets go of its channel to the primary, so the process can exit. */
+export function leaveWorkerPool(): void {
+  if (cluster.isWorker) cluster.worker?.disconnect();
+}

@@ -8,7 +8,7 @@ import { createSidecar } from '../server.js';
 import { packageVersion } from '../version.js';
 import { addSchemaOptions, givenFlags } from './schema-options.js';
 import type { CliIO } from './cli-io.js';
-import { runWorkers, workerId } from './run-workers.js';
+import { leaveWorkerPool, runWorkers, workerId } from './run-workers.js';
 
 export function registerServeCommand(program: Command, io: CliIO): void {
   const command = program
@@ -83,6 +83,7 @@ export function registerServeCommand(program: Command, io: CliIO): void {
         sidecar.close().then(() => Promise.all([operations.close(), authForwarder?.close()])).then(() => {
           logger.info('stopped');
           logger.flush();
+          leaveWorkerPool();
           resolve();
         }, (err: unknown) => {
           logger.error({ err }, 'shutdown failed');
