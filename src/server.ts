@@ -131,6 +131,7 @@ export function createSidecar(options: SidecarOptions): Sidecar {
       for (const state of hub.states()) for (const connection of state.connections.values()) connection.ws.terminate();
       http.closeAllConnections();
     }
+    hub.stopTimers();
     await cluster.close();
   }
 

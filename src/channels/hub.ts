@@ -9,7 +9,8 @@ import type { Logger } from '../logging/logger.js';
 import type { Observers } from '../observers.js';
 import { describeChannel } from '../protocol/channel-names.js';
 import { CODES } from '../protocol/codes.js';
-import { channelEventFrame, memberAddedFrame, memberRemovedFrame, watchlistEventsFrame } from '../protocol/server-frames.js';
+import { channelEventFrame, memberAddedFrame, memberRemovedFrame, subscriptionCountFrame, watchlistEventsFrame } from '../protocol/server-frames.js';
+import { CountThrottle } from '../webhooks/count-throttle.js';
 import { AppState } from './app-state.js';
 import { Channel } from './channel.js';
 
@@ -41,6 +42,8 @@ export class Hub {
   readonly #states = new Map<string, AppState>();
   /** Cluster leaves and sign-outs still running, so shutdown can wait for their webhooks. */
   readonly #inFlight = new Set<Promise<void>>();
+  /** Apps with subscriptionCount on: Pusher's pacing of the count frames, per channel. */
+  readonly #countFrames = new Map<string, CountThrottle>();
   #connectionCount = 0;
 
   constructor(options: HubOptions) {
@@ -51,7 +54,12 @@ export class Hub {
     this.cluster = options.state;
     this.bus = options.bus;
     this.now = options.now ?? Date.now;
-    for (const app of options.apps) this.#states.set(app.id, new AppState(app));
+    for (const app of options.apps) {
+      this.#states.set(app.id, new AppState(app));
+      if (app.subscriptionCount) {
+        this.#countFrames.set(app.id, new CountThrottle((channel, count) => this.broadcastFrame(app, channel, subscriptionCountFrame(channel, count))));
+      }
+    }
     this.bus.onMessage((message) => this.#fromBus(message));
     this.cluster.onOrphans?.({
       leave: (appId, channel, transition) => {
@@ -143,6 +151,7 @@ export class Hub {
       }
     } else {
       this.observers.emit('subscriptionCount', app, name, result.subscriptionCount);
+      this.#countFrames.get(app.id)?.update(name, result.subscriptionCount);
     }
   }
 
@@ -180,7 +189,11 @@ export class Hub {
       this.broadcastFrame(app, name, memberRemovedFrame(name, result.memberRemoved));
       this.observers.emit('memberRemoved', app, name, result.memberRemoved);
     }
-    if (describeChannel(name).kind !== 'presence') this.observers.emit('subscriptionCount', app, name, result.subscriptionCount);
+    if (describeChannel(name).kind !== 'presence') {
+      this.observers.emit('subscriptionCount', app, name, result.subscriptionCount);
+      // Nobody is left to tell when the channel emptied.
+      if (!result.vacated) this.#countFrames.get(app.id)?.update(name, result.subscriptionCount);
+    }
     if (result.vacated) this.observers.emit('channelVacated', app, name);
   }
 
@@ -310,6 +323,11 @@ export class Hub {
         this.#notifyWatchers(message.app, message.user, message.online);
         return;
     }
+  }
+
+  /** Shutdown: pending count frames are moot once the sockets close. */
+  stopTimers(): void {
+    for (const throttle of this.#countFrames.values()) throttle.clear();
   }
 
   /** Housekeeping from the heartbeat sweep. */

@@ -37,6 +37,7 @@ export const CONFIG_SCHEMA = {
   appSecret: { type: 'string', default: 'app-secret', group: 'app', unit: 'SECRET', description: 'App secret of the single app (signs channel auth and API requests; never logged).' },
   appsFile: { type: 'string', default: '', group: 'app', unit: 'FILE', description: 'JSON array of apps (id, key, secret, enabled, enableClientMessages, maxConnections, webhooks); replaces the single app.' },
   enableClientMessages: { type: 'boolean', default: false, group: 'app', description: 'Allow client-* events on private and presence channels for the single app.' },
+  subscriptionCount: { type: 'boolean', default: false, group: 'app', description: 'Send pusher_internal:subscription_count (pusher-js: pusher:subscription_count) to subscribers of non-presence channels when the count changes, for the single app; channels of 100+ at most every 5 s.' },
 
   activityTimeout: { type: 'integer', default: 30, min: 1, max: 3600, group: 'protocol', unit: 'SECONDS', description: 'Advertised to clients; the server pings a socket silent this long.' },
   pongTimeout: { type: 'integer', default: 30, min: 1, max: 3600, group: 'protocol', unit: 'SECONDS', description: 'A pinged socket that sends nothing within this time is closed with 4201.' },

@@ -203,6 +203,18 @@ describe.skipIf(!hasRedis())('cluster mode: several sidecars on one Redis', () =
     expect((await third.closed).code).toBe(4004);
   });
 
+  it('sends subscription_count to subscribers on every node when another node\'s subscriber joins', async () => {
+    const redis = await startRedis();
+    const app: App = { ...TEST_APP, subscriptionCount: true };
+    const [a, b] = await startNodes(2, redis, {}, { apps: [app] });
+    const first = pusherClient(a!.port, app.key);
+    const room = first.subscribe('room');
+    expect(await once(room, 'pusher:subscription_count')).toEqual({ subscription_count: 1 });
+    const two = once(room, 'pusher:subscription_count');
+    await subscribed(pusherClient(b!.port, app.key), 'room');
+    expect(await two).toEqual({ subscription_count: 2 });
+  });
+
   it('keeps two clusters on one Redis apart by prefix', async () => {
     const redis = await startRedis();
     const [a] = await startNodes(1, redis, { redisPrefix: 'blue' });
