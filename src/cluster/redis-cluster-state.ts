@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type {
   CachedEvent, ChannelSummary, ClusterState, JoinTransition, LeaveTransition, OrphanHandler, PresenceMember,
 } from './cluster-state.js';
+import { ClusterUnavailableError } from './cluster-unavailable-error.js';
 import type { RedisKeys } from './redis-keys.js';
 import { JOIN_SCRIPT, LEAVE_SCRIPT, OPEN_CONNECTION_SCRIPT, USER_SCRIPT } from './redis-scripts.js';
 
@@ -145,7 +146,21 @@ export class RedisClusterState implements ClusterState {
     }
   }
 
-  async channels(appId: string): Promise<Map<string, ChannelSummary>> {
+  /** HTTP API reads: an unreachable Redis is a 503, not a wrong answer from this node alone. */
+  async #read<T>(read: () => Promise<T>): Promise<T> {
+    try {
+      return await read();
+    } catch (err) {
+      this.#onError('read', err);
+      throw new ClusterUnavailableError(err);
+    }
+  }
+
+  channels(appId: string): Promise<Map<string, ChannelSummary>> {
+    return this.#read(() => this.#channels(appId));
+  }
+
+  async #channels(appId: string): Promise<Map<string, ChannelSummary>> {
     const names = await this.#redis.smembers(this.#keys.channels(appId));
     const pipeline = this.#redis.pipeline();
     for (const name of names) pipeline.hlen(this.#keys.sockets(appId, name)).hlen(this.#keys.users(appId, name));
@@ -161,7 +176,11 @@ export class RedisClusterState implements ClusterState {
     return out;
   }
 
-  async channel(appId: string, name: string): Promise<ChannelSummary | undefined> {
+  channel(appId: string, name: string): Promise<ChannelSummary | undefined> {
+    return this.#read(() => this.#channel(appId, name));
+  }
+
+  async #channel(appId: string, name: string): Promise<ChannelSummary | undefined> {
     const [[, sockets], [, users]] = (await this.#redis.pipeline().hlen(this.#keys.sockets(appId, name)).hlen(this.#keys.users(appId, name)).exec()) as [[unknown, number], [unknown, number]];
     if (sockets === 0) return undefined;
     const summary: ChannelSummary = { subscriptionCount: sockets };
@@ -170,7 +189,7 @@ export class RedisClusterState implements ClusterState {
   }
 
   async members(appId: string, name: string): Promise<Map<string, unknown>> {
-    const infos = await this.#redis.hgetall(this.#keys.infos(appId, name));
+    const infos = await this.#read(() => this.#redis.hgetall(this.#keys.infos(appId, name)));
     return new Map(Object.entries(infos).map(([id, info]) => [id, JSON.parse(info) as unknown]));
   }
 
@@ -264,7 +283,7 @@ export class RedisClusterState implements ClusterState {
   }
 
   async appConnectionCount(appId: string): Promise<number> {
-    const counts = await this.#redis.hvals(this.#keys.connections(appId));
+    const counts = await this.#read(() => this.#redis.hvals(this.#keys.connections(appId)));
     return counts.reduce((sum, n) => sum + Number(n), 0);
   }
 

@@ -149,6 +149,7 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
   for (const key of ['authUrl', 'userAuthUrl', 'webhookUrl'] as const) {
     if (config[key] && !/^https?:\/\/[^/]/.test(config[key])) errors.push(`${flagName(key)}: must be an http:// or https:// URL`);
   }
+  if (config.redisUrl && !/^rediss?:\/\/[^/]/.test(config.redisUrl)) errors.push(`${flagName('redisUrl')}: must be a redis:// or rediss:// URL`);
   for (const entry of config.trustProxy) {
     if (!isValidCidr(entry)) errors.push(`${flagName('trustProxy')}: "${entry}" is not an IP address or CIDR (e.g. 10.0.0.0/8)`);
   }

@@ -5,11 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { checkReady } from '../../src/doctor/live-checks.js';
 import type { ServerObserver } from '../../src/observers.js';
 import { authorizedClient, pusherClient } from '../helpers/pusher-client.js';
 import { once, subscribed } from '../helpers/pusher-events.js';
 import { hasRedis, startRedis } from '../helpers/redis-server.js';
 import { startBin } from '../helpers/run-bin.js';
+import { createMetrics } from '../helpers/operations.js';
 import { TEST_APP, startSidecar } from '../helpers/start-sidecar.js';
 
 const LEASE_SECONDS = 0.4;
@@ -72,7 +74,8 @@ describe.skipIf(!hasRedis())('cluster mode: failures', () => {
     const watchA = nextCall('clusterResynced');
     const watchB = nextCall('clusterResynced');
     const downA = nextCall('clusterError');
-    const a = await startSidecar({ redisUrl: redis.url, redisPrefix: prefix, nodeLeaseTtl: LEASE_SECONDS }, { observers: [watchA.observer, downA.observer] });
+    const metrics = createMetrics({ version: 'test', defaultMetrics: false });
+    const a = await startSidecar({ redisUrl: redis.url, redisPrefix: prefix, nodeLeaseTtl: LEASE_SECONDS }, { observers: [watchA.observer, downA.observer, metrics] });
     const b = await startSidecar({ redisUrl: redis.url, redisPrefix: prefix, nodeLeaseTtl: LEASE_SECONDS }, { observers: [watchB.observer] });
     const roomA = await subscribed(authorizedClient(a.port, TEST_APP, { id: 'u1' }), 'presence-room');
     await subscribed(authorizedClient(b.port, TEST_APP, { id: 'u2' }), 'presence-room');
@@ -85,6 +88,11 @@ describe.skipIf(!hasRedis())('cluster mode: failures', () => {
     const ready = await fetch(`${a.url}/ready`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ error: expect.stringContaining('redis') });
+    expect(await metrics.registry.getSingleMetricAsString('pusher_sidecar_cluster_errors_total')).toContain('operation="disconnect"} 1');
+    const doctor = await checkReady(a.url, { driver: 'reverb', timeoutMs: 2000, now: Date.now });
+    expect(doctor).toMatchObject({ id: 'ready', status: 'fail', fix: expect.stringContaining('Redis') });
+    const query = await a.api().get({ path: '/channels' }).catch((err: { status: number; body: string }) => err);
+    expect(query).toMatchObject({ status: 503 });
     const local = once(newsA, 'during');
     await a.api().trigger('news', 'during', { local: true });
     expect(await local).toEqual({ local: true });
