@@ -35,7 +35,7 @@ export const CONFIG_SCHEMA = {
   appId: { type: 'string', default: 'app-id', group: 'app', unit: 'ID', description: 'App id of the single app (else PUSHER_APP_ID / REVERB_APP_ID from ./.env).' },
   appKey: { type: 'string', default: 'app-key', group: 'app', unit: 'KEY', description: 'App key of the single app (public; clients connect to /app/{key}).' },
   appSecret: { type: 'string', default: 'app-secret', group: 'app', unit: 'SECRET', description: 'App secret of the single app (signs channel auth and API requests; never logged).' },
-  appsFile: { type: 'string', default: '', group: 'app', unit: 'FILE', description: 'JSON array of apps (id, key, secret, enabled, enableClientMessages, maxConnections, webhooks); replaces the single app.' },
+  appsFile: { type: 'string', default: '', group: 'app', unit: 'FILE', description: 'JSON array of apps (id, key, secret, enabled, enableClientMessages, maxConnections, webhooks, subscriptionCount); replaces the single app.' },
   enableClientMessages: { type: 'boolean', default: false, group: 'app', description: 'Allow client-* events on private and presence channels for the single app.' },
   subscriptionCount: { type: 'boolean', default: false, group: 'app', description: 'Send pusher_internal:subscription_count (pusher-js: pusher:subscription_count) to subscribers of non-presence channels when the count changes, for the single app; channels of 100+ at most every 5 s.' },
 
