@@ -14,6 +14,13 @@ import { CountThrottle } from '../webhooks/count-throttle.js';
 import { AppState } from './app-state.js';
 import { Channel } from './channel.js';
 
+/**
+ * How long a node remembers member frames: far longer than a Redis reply and a pub/sub message can
+ * be reordered between two connections, bounded so a busy roster cannot grow it without end.
+ */
+const RECENT_MEMBER_FRAMES_MS = 10_000;
+const MAX_RECENT_MEMBER_FRAMES = 2000;
+
 export interface HubOptions {
   apps: readonly App[];
   config: Readonly<Config>;
@@ -42,6 +49,11 @@ export class Hub {
   readonly #states = new Map<string, AppState>();
   /** Cluster leaves and sign-outs still running, so shutdown can wait for their webhooks. */
   readonly #inFlight = new Set<Promise<void>>();
+  /**
+   * Presence in a cluster: the member frames of the last seconds per app and channel, so a socket
+   * whose roster came back after a newer frame arrived still gets that frame.
+   */
+  readonly #recentMemberFrames = new Map<string, Array<{ version: number; frame: string; except: string | undefined; at: number }>>();
   /** Apps with subscriptionCount on: Pusher's pacing of the count frames, per channel. */
   readonly #countFrames = new Map<string, CountThrottle>();
   #connectionCount = 0;
@@ -135,6 +147,7 @@ export class Hub {
       state.channels.set(name, channel);
     }
     channel.subscribers.add(connection);
+    if (result.version !== undefined) channel.rosterVersions.set(connection, result.version);
     connection.channels.set(name, member?.userId);
     return result;
   }
@@ -144,9 +157,10 @@ export class Hub {
     const app = connection.app;
     if (result.occupied) this.observers.emit('channelOccupied', app, name);
     if (result.members) {
+      if (result.version !== undefined) this.#replayMemberFrames(connection, name, result.version);
       if (result.memberAdded) {
         const userId = connection.channels.get(name)!;
-        this.broadcastFrame(app, name, memberAddedFrame(name, userId, result.members.get(userId)), connection.socketId);
+        this.#memberFrame(app, name, memberAddedFrame(name, userId, result.members.get(userId)), result.version, connection.socketId);
         this.observers.emit('memberAdded', app, name, userId);
       }
     } else {
@@ -163,6 +177,7 @@ export class Hub {
     const channel = state.channels.get(name);
     if (channel) {
       channel.subscribers.delete(connection);
+      channel.rosterVersions.delete(connection);
       if (channel.subscribers.size === 0) state.channels.delete(name);
     }
     const app = connection.app;
@@ -186,7 +201,7 @@ export class Hub {
   #applyLeave(app: App, name: string, result: LeaveTransition): void {
     if (!result.left) return;
     if (result.memberRemoved !== undefined) {
-      this.broadcastFrame(app, name, memberRemovedFrame(name, result.memberRemoved));
+      this.#memberFrame(app, name, memberRemovedFrame(name, result.memberRemoved), result.version);
       this.observers.emit('memberRemoved', app, name, result.memberRemoved);
     }
     if (describeChannel(name).kind !== 'presence') {
@@ -213,6 +228,55 @@ export class Hub {
   broadcastFrame(app: App, name: string, frame: string, exceptSocketId?: string): void {
     this.deliverLocal(app.id, name, new OutboundMessage(frame), exceptSocketId);
     if (this.bus.shared) this.bus.publish({ t: 'frame', app: app.id, channel: name, frame, ...(exceptSocketId ? { except: exceptSocketId } : {}) });
+  }
+
+  /** member_added / member_removed on every node; versioned when the state is shared. */
+  #memberFrame(app: App, name: string, frame: string, version: number | undefined, exceptSocketId?: string): void {
+    if (version === undefined) {
+      this.broadcastFrame(app, name, frame, exceptSocketId);
+      return;
+    }
+    this.#deliverMemberFrame(app.id, name, frame, version, exceptSocketId);
+    this.bus.publish({ t: 'frame', app: app.id, channel: name, frame, v: version, ...(exceptSocketId ? { except: exceptSocketId } : {}) });
+  }
+
+  /** Delivers to local subscribers whose roster predates the change, and remembers it a while. */
+  #deliverMemberFrame(appId: string, name: string, frame: string, version: number, exceptSocketId: string | undefined): void {
+    const key = `${appId}\0${name}`;
+    const now = this.now();
+    let recent = this.#recentMemberFrames.get(key);
+    if (!recent) {
+      recent = [];
+      this.#recentMemberFrames.set(key, recent);
+    }
+    while (recent.length > 0 && (now - recent[0]!.at > RECENT_MEMBER_FRAMES_MS || recent.length >= MAX_RECENT_MEMBER_FRAMES)) recent.shift();
+    recent.push({ version, frame, except: exceptSocketId, at: now });
+    const channel = this.#states.get(appId)?.channels.get(name);
+    if (!channel) return;
+    let message: OutboundMessage | undefined;
+    for (const connection of channel.subscribers) {
+      if (connection.socketId === exceptSocketId || (channel.rosterVersions.get(connection) ?? 0) >= version) continue;
+      connection.sendMessage((message ??= new OutboundMessage(frame)));
+    }
+  }
+
+  #replayMemberFrames(connection: Connection, name: string, rosterVersion: number): void {
+    const recent = this.#recentMemberFrames.get(`${connection.app.id}\0${name}`);
+    if (!recent) return;
+    const now = this.now();
+    for (const entry of [...recent].sort((a, b) => a.version - b.version)) {
+      if (entry.version <= rosterVersion || entry.except === connection.socketId || now - entry.at > RECENT_MEMBER_FRAMES_MS) continue;
+      connection.send(entry.frame);
+    }
+  }
+
+  /** Drops remembered member frames past their time; from the heartbeat sweep. */
+  #pruneMemberFrames(): void {
+    const now = this.now();
+    for (const [key, recent] of this.#recentMemberFrames) {
+      while (recent.length > 0 && now - recent[0]!.at > RECENT_MEMBER_FRAMES_MS) recent.shift();
+      if (recent.length === 0) this.#recentMemberFrames.delete(key);
+    }
   }
 
   /** HTTP API and client events: one frame per channel, framed once, written to every subscriber. */
@@ -314,7 +378,8 @@ export class Hub {
         this.#deliverEvent(state.app, message.channels, message.event, message.data, message.except, message.user);
         return;
       case 'frame':
-        this.deliverLocal(message.app, message.channel, new OutboundMessage(message.frame), message.except);
+        if (message.v !== undefined) this.#deliverMemberFrame(message.app, message.channel, message.frame, message.v, message.except);
+        else this.deliverLocal(message.app, message.channel, new OutboundMessage(message.frame), message.except);
         return;
       case 'terminate':
         this.#terminateLocal(message.app, message.user);
@@ -333,5 +398,6 @@ export class Hub {
   /** Housekeeping from the heartbeat sweep. */
   evictExpiredCache(): void {
     this.cluster.evictExpired?.();
+    this.#pruneMemberFrames();
   }
 }

@@ -8,7 +8,7 @@ export type BusMessage =
   /** A channel event (HTTP API, client event) for one or more channels. */
   | { t: 'event'; app: string; channels: string[]; event: string; data: string; except?: string; user?: string }
   /** A ready-made frame for one channel's subscribers (member_added/removed, subscription_count). */
-  | { t: 'frame'; app: string; channel: string; frame: string; except?: string }
+  | { t: 'frame'; app: string; channel: string; frame: string; except?: string; v?: number }
   /** terminate_connections for a user. */
   | { t: 'terminate'; app: string; user: string }
   /** A watched user came online or went offline. */

@@ -23,6 +23,11 @@ export interface JoinTransition {
   subscriptionCount: number;
   /** Presence: the roster after the join, user id → user_info. */
   members?: Map<string, unknown>;
+  /**
+   * Presence, shared state only: the roster's version. Member frames carry the version of their
+   * change; a socket gets those newer than its roster, so none is missed or repeated across nodes.
+   */
+  version?: number;
 }
 
 export interface LeaveTransition {
@@ -33,6 +38,8 @@ export interface LeaveTransition {
   /** Presence: the user's last socket on the channel left. */
   memberRemoved: string | undefined;
   subscriptionCount: number;
+  /** Presence, shared state only: the version of this change (see JoinTransition.version). */
+  version?: number;
 }
 
 export interface ChannelSummary {

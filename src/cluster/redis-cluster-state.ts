@@ -6,8 +6,8 @@ import { ClusterUnavailableError } from './cluster-unavailable-error.js';
 import type { RedisKeys } from './redis-keys.js';
 import { JOIN_SCRIPT, LEAVE_SCRIPT, OPEN_CONNECTION_SCRIPT, USER_SCRIPT } from './redis-scripts.js';
 
-type JoinReply = [number, number, number, number, string[]];
-type LeaveReply = [number, number, string, number];
+type JoinReply = [number, number, number, number, string[], number];
+type LeaveReply = [number, number, string, number, number];
 
 /** The scripts as ioredis commands (EVALSHA, loaded again by ioredis after a Redis restart). */
 interface ScriptCommands {
@@ -68,8 +68,8 @@ export class RedisClusterState implements ClusterState {
     this.#node = options.nodeId;
     this.#appIds = options.appIds;
     this.#onError = options.onError;
-    this.#redis.defineCommand('sidecarJoin', { numberOfKeys: 5, lua: JOIN_SCRIPT });
-    this.#redis.defineCommand('sidecarLeave', { numberOfKeys: 5, lua: LEAVE_SCRIPT });
+    this.#redis.defineCommand('sidecarJoin', { numberOfKeys: 6, lua: JOIN_SCRIPT });
+    this.#redis.defineCommand('sidecarLeave', { numberOfKeys: 6, lua: LEAVE_SCRIPT });
     this.#redis.defineCommand('sidecarUser', { numberOfKeys: 2, lua: USER_SCRIPT });
     this.#redis.defineCommand('sidecarOpen', { numberOfKeys: 1, lua: OPEN_CONNECTION_SCRIPT });
   }
@@ -80,7 +80,7 @@ export class RedisClusterState implements ClusterState {
 
   #channelKeys(appId: string, channel: string, nodeId: string): string[] {
     const k = this.#keys;
-    return [k.sockets(appId, channel), k.users(appId, channel), k.infos(appId, channel), k.channels(appId), k.nodeSubscriptions(appId, nodeId)];
+    return [k.sockets(appId, channel), k.users(appId, channel), k.infos(appId, channel), k.channels(appId), k.nodeSubscriptions(appId, nodeId), k.version(appId, channel)];
   }
 
   #runJoin(appId: string, channel: string, socketId: string, member: PresenceMember | undefined, maxMembers: number): Promise<JoinReply> {
@@ -91,19 +91,24 @@ export class RedisClusterState implements ClusterState {
   }
 
   async #runLeave(appId: string, channel: string, socketId: string, nodeId: string): Promise<LeaveTransition> {
-    const [left, vacated, removed, count] = await this.#redis.sidecarLeave(...this.#channelKeys(appId, channel, nodeId), socketId, channel, entry(channel, socketId));
-    return { left: left === 1, vacated: vacated === 1, memberRemoved: removed === '' ? undefined : removed, subscriptionCount: count };
+    const [left, vacated, removed, count, version] = await this.#redis.sidecarLeave(...this.#channelKeys(appId, channel, nodeId), socketId, channel, entry(channel, socketId));
+    const transition: LeaveTransition = { left: left === 1, vacated: vacated === 1, memberRemoved: removed === '' ? undefined : removed, subscriptionCount: count };
+    if (version > 0) transition.version = version;
+    return transition;
   }
 
   async join(appId: string, channel: string, socketId: string, member: PresenceMember | undefined, maxMembers: number): Promise<JoinTransition> {
     let sockets = this.#subscriptions.get(appId)?.get(channel);
     try {
-      const [status, occupied, added, count, roster] = await this.#runJoin(appId, channel, socketId, member, maxMembers);
+      const [status, occupied, added, count, roster, version] = await this.#runJoin(appId, channel, socketId, member, maxMembers);
       if (status === -1) return { full: true, occupied: false, memberAdded: false, subscriptionCount: count };
       sockets = this.#mirror(appId, channel);
       sockets.set(socketId, member);
       const result: JoinTransition = { full: false, occupied: occupied === 1, memberAdded: added === 1, subscriptionCount: count };
-      if (member) result.members = parseRoster(roster);
+      if (member) {
+        result.members = parseRoster(roster);
+        result.version = version;
+      }
       return result;
     } catch (err) {
       // Redis away: serve the socket from this node's own knowledge; re-registered on reconnect.

@@ -25,6 +25,11 @@ export class RedisKeys {
     return `${this.#app(appId)}:i:${channel}`;
   }
 
+  /** Presence: how many member changes the channel has had (orders member frames against rosters). */
+  version(appId: string, channel: string): string {
+    return `${this.#app(appId)}:v:${channel}`;
+  }
+
   /** Occupied channels of the app. */
   channels(appId: string): string {
     return `${this.#app(appId)}:channels`;

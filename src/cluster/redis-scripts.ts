@@ -6,30 +6,37 @@
  */
 
 /**
- * KEYS: sockets, users, infos, channels, node subscriptions.
+ * KEYS: sockets, users, infos, channels, node subscriptions, roster version.
  * ARGV: socket id, node id, user id ('' off presence), user_info JSON, max members, channel, node entry.
- * Returns {status (1 joined, 0 already there, -1 full), occupied, member added, count, roster}.
+ * Returns {status (1 joined, 0 already there, -1 full), occupied, member added, count, roster, version}.
+ * The version counts presence changes of the channel: a roster is exact as of its version, so a
+ * node sends a member frame of version v only to sockets whose roster is older than v.
  */
 export const JOIN_SCRIPT = `
-local sockets, users, infos, channels, node = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local sockets, users, infos, channels, node, version = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local socket, nodeId, user, info, max, channel, entry = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7]
 local function roster()
   if user == '' then return {} end
   return redis.call('HGETALL', infos)
 end
+local function current()
+  return tonumber(redis.call('GET', version) or '0')
+end
 if redis.call('HEXISTS', sockets, socket) == 1 then
-  return {0, 0, 0, redis.call('HLEN', sockets), roster()}
+  return {0, 0, 0, redis.call('HLEN', sockets), roster(), current()}
 end
 local added = 0
 if user ~= '' then
   if redis.call('HEXISTS', users, user) == 0 then
     if redis.call('HLEN', users) >= max then
-      return {-1, 0, 0, redis.call('HLEN', sockets), {}}
+      return {-1, 0, 0, redis.call('HLEN', sockets), {}, 0}
     end
     added = 1
   end
   redis.call('HINCRBY', users, user, 1)
   redis.call('HSET', infos, user, info)
+  redis.call('INCR', version)
+  redis.call('PERSIST', version)
 end
 redis.call('HSET', sockets, socket, nodeId .. '|' .. user)
 redis.call('SADD', node, entry)
@@ -39,26 +46,28 @@ if count == 1 then
   redis.call('SADD', channels, channel)
   occupied = 1
 end
-return {1, occupied, added, count, roster()}
+return {1, occupied, added, count, roster(), current()}
 `;
 
 /**
- * KEYS: sockets, users, infos, channels, node subscriptions.
+ * KEYS: sockets, users, infos, channels, node subscriptions, roster version.
  * ARGV: socket id, channel, node entry.
- * Returns {left, vacated, removed user id ('' for none), count}.
+ * Returns {left, vacated, removed user id ('' for none), count, version}.
  */
 export const LEAVE_SCRIPT = `
-local sockets, users, infos, channels, node = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local sockets, users, infos, channels, node, version = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local socket, channel, entry = ARGV[1], ARGV[2], ARGV[3]
 redis.call('SREM', node, entry)
 local value = redis.call('HGET', sockets, socket)
 if not value then
-  return {0, 0, '', redis.call('HLEN', sockets)}
+  return {0, 0, '', redis.call('HLEN', sockets), 0}
 end
 redis.call('HDEL', sockets, socket)
 local user = string.sub(value, string.find(value, '|', 1, true) + 1)
 local removed = ''
+local v = 0
 if user ~= '' then
+  v = redis.call('INCR', version)
   if redis.call('HINCRBY', users, user, -1) <= 0 then
     redis.call('HDEL', users, user)
     redis.call('HDEL', infos, user)
@@ -69,9 +78,11 @@ local count = redis.call('HLEN', sockets)
 local vacated = 0
 if count == 0 then
   redis.call('SREM', channels, channel)
+  -- Kept a while so a late member frame still compares right; then it goes, and a new roster starts over.
+  redis.call('PEXPIRE', version, 3600000)
   vacated = 1
 end
-return {1, vacated, removed, count}
+return {1, vacated, removed, count, v}
 `;
 
 /**

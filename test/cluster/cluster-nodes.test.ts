@@ -125,6 +125,30 @@ describe.skipIf(!hasRedis())('cluster mode: several sidecars on one Redis', () =
     expect(removed.map((m) => m.id)).toEqual(['u1']);
   });
 
+  it('gives every subscriber each member exactly once when many join at the same time on two nodes', async () => {
+    const redis = await startRedis();
+    const nodes = await startNodes(2, redis);
+    const count = 16;
+    const clients = Array.from({ length: count }, (_, i) => authorizedClient(nodes[i % 2]!.port, TEST_APP, { id: `m${i}` }));
+    // Each client's view: the roster it got on subscribing plus every member_added after it.
+    const views = clients.map((client) => {
+      const channel = client.subscribe('presence-crowd');
+      const seen: string[] = [];
+      channel.bind('pusher:subscription_succeeded', (members: { each(cb: (m: { id: string }) => void): void }) => members.each((m) => seen.push(m.id)));
+      channel.bind('pusher:member_added', (m: { id: string }) => seen.push(m.id));
+      return { channel, seen };
+    });
+    await Promise.all(views.map((view) => once(view.channel, 'pusher:subscription_succeeded')));
+    // Marker: one more member, joined after everyone; when each client has it, nothing else is due.
+    const markers = views.map((view) => new Promise<void>((resolve) => {
+      view.channel.bind('pusher:member_added', (m: { id: string }) => { if (m.id === 'last') resolve(); });
+    }));
+    await subscribed(authorizedClient(nodes[0]!.port, TEST_APP, { id: 'last' }), 'presence-crowd');
+    await Promise.all(markers);
+    const everyone = [...Array.from({ length: count }, (_, i) => `m${i}`), 'last'].sort();
+    for (const view of views) expect([...view.seen].sort()).toEqual(everyone);
+  });
+
   it('answers /channels, /channels/{c} and /users from a node with no clients, for the whole cluster', async () => {
     const redis = await startRedis();
     const [a, b, c] = await startNodes(3, redis);
