@@ -68,6 +68,27 @@ describe.skipIf(!hasRedis())('cluster mode: failures', () => {
     expect(users.users.map((u) => u.id).sort()).toEqual(['late', 'watcher-a', 'watcher-b']);
   });
 
+  it('removes a node\'s members at once when it stops gracefully (SIGTERM), long before its lease would lapse', async () => {
+    const redis = await startRedis();
+    const prefix = `t-${randomBytes(4).toString('hex')}`;
+    // A lease of an hour: only the graceful stop can explain a prompt member_removed.
+    const a = await startSidecar({ redisUrl: redis.url, redisPrefix: prefix, nodeLeaseTtl: 3600 });
+    const leaving = await startBin([
+      '--redis-url', redis.url, '--redis-prefix', prefix, '--node-lease-ttl', '3600',
+      '--app-id', TEST_APP.id, '--app-key', TEST_APP.key, '--app-secret', TEST_APP.secret, '--handshake-rate', '0',
+    ]);
+    const room = await subscribed(authorizedClient(a.port, TEST_APP, { id: 'stays' }), 'presence-room');
+    const arrived = once(room, 'pusher:member_added');
+    await subscribed(authorizedClient(leaving.port, TEST_APP, { id: 'leaves' }), 'presence-room');
+    await arrived;
+    const gone = once<{ id: string }>(room, 'pusher:member_removed');
+    leaving.child.kill('SIGTERM');
+    expect((await gone).id).toBe('leaves');
+    expect((await leaving.child).exitCode).toBe(0);
+    const users = (await (await a.api().get({ path: '/channels/presence-room/users' })).json()) as { users: Array<{ id: string }> };
+    expect(users.users.map((u) => u.id)).toEqual(['stays']);
+  });
+
   it('keeps delivering locally while Redis is down, says so on /ready, and is whole again after Redis restarts empty', async () => {
     const redis = await startRedis();
     const prefix = `r-${randomBytes(4).toString('hex')}`;
