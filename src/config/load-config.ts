@@ -165,7 +165,8 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
     if (!config.appId || !config.appKey || !config.appSecret) errors.push('app id, key and secret must not be empty (--app-id, --app-key, --app-secret)');
     apps = [{
       id: config.appId, key: config.appKey, secret: config.appSecret, enabled: true,
-      enableClientMessages: config.enableClientMessages, subscriptionCount: config.subscriptionCount, maxConnections: 0,
+      enableClientMessages: config.enableClientMessages, maxConnections: 0,
+      ...(config.subscriptionCount ? { subscriptionCount: true } : {}),
       webhooks: config.webhookUrl ? [{ url: config.webhookUrl, events: config.webhookEvents as App['webhooks'][number]['events'] }] : [],
     }];
   }

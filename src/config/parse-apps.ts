@@ -72,7 +72,7 @@ export function parseApps(raw: unknown, source: string, errors: string[]): App[]
         id, key, secret,
         enabled: enabled === true,
         enableClientMessages: enableClientMessages === true,
-        subscriptionCount: subscriptionCount === true,
+        ...(subscriptionCount === true ? { subscriptionCount: true } : {}),
         maxConnections: typeof maxConnections === 'number' ? maxConnections : 0,
         webhooks,
       });
