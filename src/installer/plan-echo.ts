@@ -8,7 +8,7 @@ type EchoFlavour = { kind: 'global' | 'react' | 'vue'; ts: boolean };
 const FRAMEWORK_PACKAGE = { react: '@laravel/echo-react', vue: '@laravel/echo-vue' } as const;
 
 function stubValues(flavour: EchoFlavour, prefix: 'REVERB' | 'PUSHER', serverAuth: boolean, axios: boolean): StubValues {
-  return {
+  const values: StubValues = {
     ts: flavour.ts,
     tsServerAuth: flavour.ts && serverAuth,
     prefix,
@@ -19,6 +19,9 @@ function stubValues(flavour: EchoFlavour, prefix: 'REVERB' | 'PUSHER', serverAut
     framework: flavour.kind === 'vue' ? 'Vue' : 'React',
     frameworkPackage: flavour.kind === 'global' ? '' : FRAMEWORK_PACKAGE[flavour.kind],
   };
+  // The same auth functions close both set-ups (window.Echo and configureEcho).
+  values.serverAuthFunctions = serverAuth ? renderStub('js/echo-server-auth.js.stub', values).trimEnd() : '';
+  return values;
 }
 
 export function renderEcho(flavour: EchoFlavour, prefix: 'REVERB' | 'PUSHER', serverAuth: boolean, axios: boolean): string {
