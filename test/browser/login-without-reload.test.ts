@@ -49,7 +49,7 @@ describe.skipIf(!ready).each<{ setUp: EchoSetUp }>([{ setUp: 'global' }, { setUp
     const page = await newPage();
     await page.goto(url);
     await callPage(page, 'connected');
-    await callPage(page, 'login', 'alice@example.com');
+    expect(await callPage(page, 'login', 'alice@example.com')).toMatchObject({ status: 200 });
     await page.reload();
     await callPage(page, 'connected');
 
@@ -66,7 +66,7 @@ describe.skipIf(!ready)('a refusal Laravel repeats to the browser', () => {
     const page = await newPage();
     await page.goto(url);
     await callPage(page, 'connected');
-    await callPage(page, 'login', 'bob@example.com');
+    expect(await callPage(page, 'login', 'bob@example.com')).toMatchObject({ status: 200 });
 
     await expect(callPage(page, 'listen', 'App.Models.User.1', 'OrderShipped')).rejects.toThrow(/subscription error on App\.Models\.User\.1.*403/);
     expect(app.authRequests.map((r) => [r.from, r.status])).toEqual([['sidecar', 403], ['browser', 403]]);

@@ -1,6 +1,6 @@
 /**
- * An installed Laravel app as a browser meets it: the installer's output (with --server-auth)
- * built by Vite, served by a Laravel-shaped app (fake-laravel-app.ts) behind real Caddy with the
+ * An installed Laravel app as a browser meets it: the installer's output (with or without
+ * --server-auth) built by Vite, served by a Laravel-shaped app (fake-laravel-app.ts) behind real Caddy with the
  * installer's Caddy snippet, and a running sidecar that forwards auth to that app. The page is
  * driven through window.testPage (test/fixtures/browser/echo-page-*.js).
  */
@@ -41,14 +41,21 @@ export interface EchoBrowserStack {
  * (configureEcho); the page is the app's own entry plus the test driver (global), or a driver
  * that imports the generated ./echo and renders components calling useEcho (react, vue).
  */
-export async function startEchoBrowserStack(setUp: EchoSetUp, options: { csrfOnBroadcastAuth?: boolean } = {}): Promise<EchoBrowserStack> {
+export interface EchoBrowserStackOptions {
+  /** Install with --server-auth (default true). */
+  serverAuth?: boolean;
+  csrfOnBroadcastAuth?: boolean;
+}
+
+export async function startEchoBrowserStack(setUp: EchoSetUp, options: EchoBrowserStackOptions = {}): Promise<EchoBrowserStack> {
+  const { serverAuth = true, csrfOnBroadcastAuth = false } = options;
   const fixture = createLaravelFixture({ version: 12, frontEnd: setUp === 'global' ? 'plain' : setUp });
   onCleanup(() => fixture.cleanup());
   const buildDir = join(fixture.root, 'public', 'build');
   const app = await startFakeLaravelApp({
     key: TEST_CREDENTIALS.key, secret: TEST_CREDENTIALS.secret, users: USERS, buildDir,
     scripts: setUp === 'global' ? ['/build/app.js', '/build/driver.js'] : ['/build/driver.js'],
-    ...options,
+    csrfOnBroadcastAuth,
   });
   const server = await startSidecar({ authUrl: app.authUrl, userAuthUrl: app.userAuthUrl }, {
     apps: [{ id: TEST_CREDENTIALS.id, key: TEST_CREDENTIALS.key, secret: TEST_CREDENTIALS.secret, enabled: true, enableClientMessages: false, maxConnections: 0, webhooks: [] }],
@@ -57,7 +64,7 @@ export async function startEchoBrowserStack(setUp: EchoSetUp, options: { csrfOnB
   const caddyPort = await freePort();
 
   const installed = await install(fixture.root, {
-    yes: true, deps: false, serverAuth: true, authUrl: app.authUrl,
+    yes: true, deps: false, serverAuth, ...(serverAuth ? { authUrl: app.authUrl } : {}),
     appId: TEST_CREDENTIALS.id, appKey: TEST_CREDENTIALS.key, appSecret: TEST_CREDENTIALS.secret,
     host: '127.0.0.1', port: server.port, publicHost: '127.0.0.1', publicPort: caddyPort, scheme: 'http',
   });

@@ -108,6 +108,11 @@ export async function startFakeLaravelApp(options: FakeLaravelAppOptions): Promi
       return;
     }
 
+    // Only routes run the `web` group; anything else (a browser's /favicon.ico) is a plain 404
+    // that must not start a session and overwrite the page's cookie.
+    const isRoute = (req.method === 'GET' && path === '/') || (req.method === 'POST' && (path === '/login' || path.startsWith('/broadcasting/')));
+    if (!isRoute) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+
     // StartSession: an id with no live session starts a new guest session.
     let sessionId = readCookie(req, 'laravel_session') ?? '';
     let session: Session = sessions.get(sessionId) ?? { token: random(20) };
@@ -166,7 +171,6 @@ ${scripts}</head><body><div id="app"></div></body></html>`);
       record(answer.status);
       return json(answer.status, answer.body);
     }
-    json(404, { message: 'Not Found' });
   }
 
   const server = createServer((req, res) => {
