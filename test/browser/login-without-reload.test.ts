@@ -39,6 +39,11 @@ describe.skipIf(!ready).each<{ setUp: EchoSetUp }>([{ setUp: 'global' }, { setUp
     // The rest of this socket's channels go straight to the browser's own request.
     await callPage(page, 'listen', 'orders.1', 'OrderShipped');
     expect(app.authRequests.slice(2)).toEqual([{ path: '/broadcasting/auth', channel: 'private-orders.1', from: 'browser', status: 200 }]);
+    if (setUp === 'global') {
+      // Presence too: the browser's reply carries Laravel's channel_data, so members are right.
+      expect(await callPage(page, 'join', 'chat')).toEqual([{ id: 1, name: 'Alice' }]);
+      expect(app.authRequests.slice(3)).toEqual([{ path: '/broadcasting/auth', channel: 'presence-chat', from: 'browser', status: 200 }]);
+    }
     // Same socket, same page: no reconnect, no reload.
     expect(await callPage<string>(page, 'connected')).toBe(socketId);
     expect(app.pageViews).toBe(1);
