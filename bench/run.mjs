@@ -17,7 +17,7 @@
 // Every figure that matters is a ratio sidecar/baseline from the same run: the box is shared and
 // noisy, so absolute numbers move between runs while the ratios hold.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { repoRoot } from './lib/servers.mjs';
@@ -255,6 +255,13 @@ if (profileDir) {
 
 const record = flag('record') || (!quick && !profile && !only && sidecarRoot === repoRoot && !flag('no-record'));
 if (record) {
-  appendRunLog(join(repoRoot, 'BENCHMARKS.md'), runLogRow(meta, rows));
-  console.log('Appended a row to BENCHMARKS.md.');
+  if (Object.keys(pairResults).length > 0) {
+    appendRunLog(join(repoRoot, 'BENCHMARKS.md'), runLogRow(meta, rows));
+    console.log('Appended a row to BENCHMARKS.md.');
+  }
+  if (clusterResults) {
+    // The cluster comparison is its own table (local node vs 2 nodes + Redis), not a baseline ratio row.
+    appendFileSync(join(repoRoot, 'BENCHMARKS.md'), `\n### Cluster run ${meta.date} UTC, rev ${meta.gitRevision} (${meta.cpuModel} ×${meta.cpus})\n\n${renderCluster(clusterResults)}\n`);
+    console.log('Appended the cluster table to BENCHMARKS.md.');
+  }
 }
