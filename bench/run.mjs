@@ -5,7 +5,8 @@
 //
 // Options:
 //   --only=sidecar|baseline     run one server (e.g. while the sidecar is not built yet)
-//   --scenarios=a,b             subset of: fanout,ceiling,idle,handshake,publish,presence
+//   --scenarios=a,b             subset of: fanout,ceiling,idle,handshake,publish,presence,cluster
+//                               (cluster: 2 sidecar nodes + redis-server vs 1 local node; needs redis-server)
 //   --profile                   run the servers with --cpu-prof (figures are then not recorded)
 //   --record / --no-record      force / skip the BENCHMARKS.md row (default: record full runs)
 //   --no-nice                   do not raise the priority of the measured processes
@@ -16,12 +17,13 @@
 // Every figure that matters is a ratio sidecar/baseline from the same run: the box is shared and
 // noisy, so absolute numbers move between runs while the ratios hold.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { repoRoot } from './lib/servers.mjs';
 import { cpuModel } from './lib/proc.mjs';
 import * as scenarios from './lib/scenarios.mjs';
+import { clusterPlan, clusterScenario, renderCluster } from './lib/cluster.mjs';
 import { buildRows, renderTable, runLogRow, appendRunLog } from './lib/report.mjs';
 import { summarizeProfile, printProfile } from './lib/profile-summary.mjs';
 
@@ -212,13 +214,30 @@ try {
   if (wanted.includes('handshake')) await both('handshake', `Handshakes: ${cfg.handshake.total} connect + subscribe`, (k) => scenarios.handshakes(env, k, cfg.handshake));
   if (wanted.includes('publish')) await both('publish', `HTTP publish: ${cfg.publish.concurrency} concurrent, ${cfg.publish.durationMs / 1000} s`, (k) => scenarios.httpPublish(env, k, cfg.publish));
   if (wanted.includes('presence')) await both('presence', `Presence join: ${cfg.presence.members} members`, (k) => scenarios.presenceJoin(env, k, cfg.presence));
+  if (wanted.includes('cluster')) {
+    // Not sidecar vs baseline: the same sidecar as one local node and as two nodes on Redis.
+    const plan = clusterPlan({ quick });
+    console.log('\nCluster: 2 sidecar nodes + Redis vs 1 local node');
+    results.cluster = {};
+    for (const mode of ['local', 'cluster']) {
+      console.log(`  ${mode}`);
+      try {
+        results.cluster[mode] = await clusterScenario(env, mode, plan);
+      } catch (err) {
+        results.cluster[mode] = { error: err instanceof Error ? err.message : String(err) };
+        console.log(`    ERROR: ${results.cluster[mode].error}`);
+      }
+    }
+  }
 } finally {
   meta.elapsedSec = Math.round((Date.now() - started) / 1000);
 }
 
 // --- report --------------------------------------------------------------------------------------
-const rows = buildRows(results);
-console.log(`\n${renderTable(rows)}\n`);
+const { cluster: clusterResults, ...pairResults } = results;
+const rows = buildRows(pairResults);
+if (Object.keys(pairResults).length > 0) console.log(`\n${renderTable(rows)}\n`);
+if (clusterResults) console.log(`\n${renderCluster(clusterResults)}\n`);
 for (const n of notes) console.log(n);
 console.log('Ratio = sidecar / baseline. CPU is utime+stime of the server process from /proc; kernel interrupt');
 console.log('time for loopback TCP is charged to neither server. "(noisy)": other processes on the box took more');
@@ -236,6 +255,13 @@ if (profileDir) {
 
 const record = flag('record') || (!quick && !profile && !only && sidecarRoot === repoRoot && !flag('no-record'));
 if (record) {
-  appendRunLog(join(repoRoot, 'BENCHMARKS.md'), runLogRow(meta, rows));
-  console.log('Appended a row to BENCHMARKS.md.');
+  if (Object.keys(pairResults).length > 0) {
+    appendRunLog(join(repoRoot, 'BENCHMARKS.md'), runLogRow(meta, rows));
+    console.log('Appended a row to BENCHMARKS.md.');
+  }
+  if (clusterResults) {
+    // The cluster comparison is its own table (local node vs 2 nodes + Redis), not a baseline ratio row.
+    appendFileSync(join(repoRoot, 'BENCHMARKS.md'), `\n### Cluster run ${meta.date} UTC, rev ${meta.gitRevision} (${meta.cpuModel} ×${meta.cpus})\n\n${renderCluster(clusterResults)}\n`);
+    console.log('Appended the cluster table to BENCHMARKS.md.');
+  }
 }

@@ -35,6 +35,10 @@ export interface ServerObserver {
    * queue full). Keep the set small: it is a metrics label.
    */
   authForwarded?(outcome: string, seconds: number): void;
+  /** A cluster (Redis) operation failed, or the connection to Redis dropped ("disconnect"). */
+  clusterError?(operation: string): void;
+  /** This node re-registered its sockets in Redis (after a reconnect or a lapsed lease). */
+  clusterResynced?(): void;
   /** Awaited on shutdown (e.g. flush pending webhooks). */
   close?(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { WebSocketServer } from 'ws';
 import { AppRegistry } from './apps/app-registry.js';
 import type { AuthForwarder } from './auth/auth-forwarder.js';
 import { Hub } from './channels/hub.js';
+import { createCluster, type Cluster } from './cluster/create-cluster.js';
 import type { LoadedConfig } from './config/load-config.js';
 import { createAppQuotaGuard, createServerCapacityGuard } from './guards/capacity-guards.js';
 import { createProxyMatcher } from './guards/client-ip.js';
@@ -30,6 +31,12 @@ export interface SidecarOptions {
   observers?: ServerObserver[];
   authForwarder?: AuthForwarder;
   readinessChecks?: ReadinessCheck[];
+  /** Where Laravel's ./.env is read for --adapter redis (default: the process's cwd). */
+  cwd?: string;
+  /** Names this node in cluster logs (e.g. "worker-2" under --workers). */
+  nodeName?: string;
+  /** The shared state and bus; default: made from config (--adapter). */
+  cluster?: Cluster;
   now?: () => number;
 }
 
@@ -59,7 +66,15 @@ export function createSidecar(options: SidecarOptions): Sidecar {
   for (const observer of options.observers ?? []) observers.add(observer);
 
   const registry = new AppRegistry(apps);
-  const hubOptions: ConstructorParameters<typeof Hub>[0] = { apps, config, observers, logger };
+  const cluster = options.cluster ?? createCluster({
+    config, logger, appIds: apps.map((app) => app.id),
+    onError: (operation) => observers.emit('clusterError', operation),
+    onResynced: () => observers.emit('clusterResynced'),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.nodeName ? { nodeName: options.nodeName } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
+  const hubOptions: ConstructorParameters<typeof Hub>[0] = { apps, config, observers, logger, state: cluster.state, bus: cluster.bus };
   if (options.authForwarder) hubOptions.authForwarder = options.authForwarder;
   if (options.now) hubOptions.now = options.now;
   const hub = new Hub(hubOptions);
@@ -67,7 +82,8 @@ export function createSidecar(options: SidecarOptions): Sidecar {
   let accepting = true;
   const notReadyReason = (): string | undefined => {
     if (!accepting) return 'shutting down';
-    const down = (options.readinessChecks ?? []).find((check) => !check.isReady());
+    const checks = cluster.readiness ? [cluster.readiness, ...(options.readinessChecks ?? [])] : (options.readinessChecks ?? []);
+    const down = checks.find((check) => !check.isReady());
     return down ? `${down.name} is down` : undefined;
   };
   const guards: HandshakeGuard[] = [
@@ -107,7 +123,7 @@ export function createSidecar(options: SidecarOptions): Sidecar {
     // Observers close after the sockets: closing sockets raises the last channel_vacated /
     // member_removed events, which the webhook observer must still flush.
     const finished = await Promise.race([
-      Promise.all([httpClosed, Promise.all(sockets).then(() => observers.close())]).then(() => 'done' as const),
+      Promise.all([httpClosed, Promise.all(sockets).then(() => hub.settled()).then(() => observers.close())]).then(() => 'done' as const),
       deadline,
     ]);
     if (finished === 'timeout') {
@@ -115,13 +131,15 @@ export function createSidecar(options: SidecarOptions): Sidecar {
       for (const state of hub.states()) for (const connection of state.connections.values()) connection.ws.terminate();
       http.closeAllConnections();
     }
-    await hub.adapter.close();
+    hub.stopTimers();
+    await cluster.close();
   }
 
   return {
     hub, http, logger,
     isReady: () => notReadyReason() === undefined,
-    listen() {
+    async listen() {
+      await cluster.start();
       return new Promise((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.port, config.host, () => {

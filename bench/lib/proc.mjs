@@ -77,17 +77,19 @@ export function cpuTimes() {
  * Measure a window: CPU of the server and the load generator, plus how much CPU *other* processes
  * took on the server's core and on the load core (the machine is shared; a window where someone
  * else's compiler ran on the server core is not a clean sample).
- * @param {{serverPid: number, serverCore: number|null, loadCore: number|null, withChildren?: boolean}} o
+ * @param {{serverPid: number|number[], serverCore: number|null, loadCore: number|null, withChildren?: boolean}} o
  *   withChildren: count this process's waited-for children as the load generator (wrk)
  */
 export function measureWindow({ serverPid, serverCore, loadCore, withChildren = false }) {
-  const s0 = cpuMicros(serverPid);
+  // A cluster passes every process that serves it (its nodes and Redis): their CPU is summed.
+  const serverCpu = () => [].concat(serverPid).reduce((sum, pid) => sum + cpuMicros(pid), 0);
+  const s0 = serverCpu();
   const c0 = cpuMicros(process.pid, withChildren);
   const t0 = performance.now();
   const k0 = cpuTimes();
   return {
     stop() {
-      const serverUs = cpuMicros(serverPid) - s0;
+      const serverUs = serverCpu() - s0;
       const clientUs = cpuMicros(process.pid, withChildren) - c0;
       const wallUs = (performance.now() - t0) * 1000;
       const k1 = cpuTimes();

@@ -39,6 +39,8 @@ const {
   dataBytes = 100,
   connectConcurrency = 200,
   publishConns = 8,
+  // Cluster runs: subscribers connect round-robin to these ports (default: `port`).
+  subscriberPorts = [port],
 } = params;
 
 // --- receiving ---------------------------------------------------------------------------------
@@ -240,8 +242,8 @@ async function runStep(rate) {
 main(async () => {
   const conns = [];
   const t0 = performance.now();
-  const pool = await runPool(subscribers, connectConcurrency, async () => {
-    const conn = await connectPusher({ port, key, onMessage, onClose });
+  const pool = await runPool(subscribers, connectConcurrency, async (i) => {
+    const conn = await connectPusher({ port: subscriberPorts[i % subscriberPorts.length], key, onMessage, onClose });
     await Promise.race([
       conn.subscribe(channel),
       sleep(20_000).then(() => {

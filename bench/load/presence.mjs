@@ -19,6 +19,8 @@ const {
   members,
   channel = 'presence-bench',
   timeoutMs = 60_000,
+  // Cluster runs: members connect round-robin to these ports (default: `port`).
+  subscriberPorts = [port],
 } = params;
 
 const MEMBER_ADDED = Buffer.from('member_added');
@@ -43,7 +45,7 @@ function onMessage(conn, buf, start, end) {
 main(async () => {
   const conns = new Array(members);
   const pool = await runPool(members, 100, async (i) => {
-    conns[i] = await connectPusher({ port, key, onMessage });
+    conns[i] = await connectPusher({ port: subscriberPorts[i % subscriberPorts.length], key, onMessage });
   });
   if (pool.failed) throw new Error(`${pool.failed} connections failed: ${pool.firstError}`);
   const frames = conns.map((conn, i) => {

@@ -17,4 +17,6 @@ export interface App {
   /** 0 = unlimited. */
   maxConnections: number;
   webhooks: WebhookTarget[];
+  /** Send pusher_internal:subscription_count to subscribers of non-presence channels (default off). */
+  subscriptionCount?: boolean;
 }

@@ -15,6 +15,7 @@ const TITLES: Record<CheckId, string> = {
   'config-cache': 'config cache',
   caddy: 'Caddy snippet',
   up: 'sidecar /up',
+  ready: 'sidecar /ready (Redis in cluster mode)',
   api: 'signed API call',
   websocket: 'WebSocket via the public URL',
   'round-trip': 'publish → receive',

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createLaravelAuthForwarder } from '../auth/laravel-auth-forwarder.js';
+import { clusterRedisUrl } from '../cluster/create-cluster.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../logging/logger.js';
 import { createOperations } from '../operations.js';
@@ -7,6 +8,7 @@ import { createSidecar } from '../server.js';
 import { packageVersion } from '../version.js';
 import { addSchemaOptions, givenFlags } from './schema-options.js';
 import type { CliIO } from './cli-io.js';
+import { leaveWorkerPool, runWorkers, workerId } from './run-workers.js';
 
 export function registerServeCommand(program: Command, io: CliIO): void {
   const command = program
@@ -30,7 +32,19 @@ export function registerServeCommand(program: Command, io: CliIO): void {
       return;
     }
     const { config, warnings, devCredentials, envFile } = result.value;
-    const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+    const worker = workerId();
+    if (config.workers > 1 && worker === undefined && clusterRedisUrl(config, io.cwd) === undefined) {
+      io.stderr.write(`pusher-sidecar: --workers ${config.workers} runs ${config.workers} nodes that must share state through Redis: set --redis-url (or --adapter redis with REDIS_HOST/REDIS_PORT in ./.env), or use --workers 1.\n`);
+      io.setExitCode(2);
+      return;
+    }
+    const rootLogger = createLogger({ level: config.logLevel, format: config.logFormat });
+    if (config.workers > 1 && worker === undefined) {
+      await runWorkers(config.workers, rootLogger, io);
+      rootLogger.flush();
+      return;
+    }
+    const logger = worker === undefined ? rootLogger : rootLogger.child({ worker });
     for (const warning of warnings) logger.warn(warning);
     if (envFile) logger.info({ envFile }, 'read Laravel broadcasting settings from .env');
     if (devCredentials) {
@@ -42,7 +56,13 @@ export function registerServeCommand(program: Command, io: CliIO): void {
       for (const observer of operations.observers) observer.authForwarded?.(outcome, seconds);
     };
     const authForwarder = config.authUrl || config.userAuthUrl ? createLaravelAuthForwarder(config, logger, { onOutcome }) : undefined;
-    const sidecar = createSidecar({ loaded: result.value, logger, observers: operations.observers, ...(authForwarder ? { authForwarder } : {}) });
+    // Each worker's metrics carry its number: a scrape through the shared port reaches any one of them.
+    if (worker !== undefined) operations.metrics?.registry.setDefaultLabels({ worker: String(worker) });
+    const sidecar = createSidecar({
+      loaded: result.value, logger, observers: operations.observers, cwd: io.cwd,
+      ...(worker !== undefined ? { nodeName: `worker-${worker}` } : {}),
+      ...(authForwarder ? { authForwarder } : {}),
+    });
     let address: Awaited<ReturnType<typeof sidecar.listen>>;
     try {
       const metrics = await operations.start(sidecar);
@@ -63,6 +83,7 @@ export function registerServeCommand(program: Command, io: CliIO): void {
         sidecar.close().then(() => Promise.all([operations.close(), authForwarder?.close()])).then(() => {
           logger.info('stopped');
           logger.flush();
+          leaveWorkerPool();
           resolve();
         }, (err: unknown) => {
           logger.error({ err }, 'shutdown failed');

@@ -20,7 +20,8 @@ export interface ConfigSources {
 }
 
 export interface LoadedConfig {
-  config: Config;
+  /** Frozen: nothing changes an option after loading. */
+  config: Readonly<Config>;
   apps: App[];
   warnings: string[];
   /** True when the embedded development credentials are in use. */
@@ -148,6 +149,7 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
   for (const key of ['authUrl', 'userAuthUrl', 'webhookUrl'] as const) {
     if (config[key] && !/^https?:\/\/[^/]/.test(config[key])) errors.push(`${flagName(key)}: must be an http:// or https:// URL`);
   }
+  if (config.redisUrl && !/^rediss?:\/\/[^/]/.test(config.redisUrl)) errors.push(`${flagName('redisUrl')}: must be a redis:// or rediss:// URL`);
   for (const entry of config.trustProxy) {
     if (!isValidCidr(entry)) errors.push(`${flagName('trustProxy')}: "${entry}" is not an IP address or CIDR (e.g. 10.0.0.0/8)`);
   }
@@ -164,13 +166,14 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
     apps = [{
       id: config.appId, key: config.appKey, secret: config.appSecret, enabled: true,
       enableClientMessages: config.enableClientMessages, maxConnections: 0,
+      ...(config.subscriptionCount ? { subscriptionCount: true } : {}),
       webhooks: config.webhookUrl ? [{ url: config.webhookUrl, events: config.webhookEvents as App['webhooks'][number]['events'] }] : [],
     }];
   }
 
   if (errors.length > 0) return { ok: false, errors };
   const devCredentials = !config.appsFile && fileApps === undefined && !setBy.has('appKey') && !setBy.has('appSecret');
-  const value: LoadedConfig = { config, apps, warnings, devCredentials };
+  const value: LoadedConfig = { config: Object.freeze(config), apps, warnings, devCredentials };
   if (laravel.path) value.envFile = laravel.path;
   return { ok: true, value };
 }

@@ -1,7 +1,7 @@
 import type { App, WebhookEventName, WebhookTarget } from '../apps/app.js';
 import { WEBHOOK_EVENT_NAMES } from './schema.js';
 
-const APP_KEYS = ['id', 'key', 'secret', 'enabled', 'enableClientMessages', 'maxConnections', 'webhooks'];
+const APP_KEYS = ['id', 'key', 'secret', 'enabled', 'enableClientMessages', 'maxConnections', 'webhooks', 'subscriptionCount'];
 
 function parseWebhooks(raw: unknown, where: string, errors: string[]): WebhookTarget[] {
   if (raw === undefined) return [];
@@ -58,6 +58,8 @@ export function parseApps(raw: unknown, source: string, errors: string[]): App[]
     if (typeof secret !== 'string' || secret === '') errors.push(`${where}.secret must be a non-empty string`);
     const enabled = record.enabled ?? true;
     const enableClientMessages = record.enableClientMessages ?? false;
+    const subscriptionCount = record.subscriptionCount ?? false;
+    if (typeof subscriptionCount !== 'boolean') errors.push(`${where}.subscriptionCount must be true or false`);
     const maxConnections = record.maxConnections ?? 0;
     if (typeof enabled !== 'boolean') errors.push(`${where}.enabled must be true or false`);
     if (typeof enableClientMessages !== 'boolean') errors.push(`${where}.enableClientMessages must be true or false`);
@@ -70,6 +72,7 @@ export function parseApps(raw: unknown, source: string, errors: string[]): App[]
         id, key, secret,
         enabled: enabled === true,
         enableClientMessages: enableClientMessages === true,
+        ...(subscriptionCount === true ? { subscriptionCount: true } : {}),
         maxConnections: typeof maxConnections === 'number' ? maxConnections : 0,
         webhooks,
       });

@@ -21,57 +21,6 @@ export interface OptionSpec {
   readonly values?: readonly string[];
 }
 
-export interface Config {
-  host: string;
-  port: number;
-  shutdownTimeout: number;
-  appId: string;
-  appKey: string;
-  appSecret: string;
-  appsFile: string;
-  enableClientMessages: boolean;
-  activityTimeout: number;
-  pongTimeout: number;
-  maxMessageSize: number;
-  maxPayloadSize: number;
-  maxChannelNameLength: number;
-  maxEventNameLength: number;
-  maxChannelsPerConnection: number;
-  maxPresenceMembers: number;
-  maxPresenceMemberSize: number;
-  clientEventRate: number;
-  cacheTtl: number;
-  allowedOrigins: string[];
-  trustProxy: string[];
-  handshakeRate: number;
-  handshakeBurst: number;
-  handshakeTableSize: number;
-  maxConnections: number;
-  messageRate: number;
-  messageBurst: number;
-  writeWait: number;
-  maxBufferedBytes: number;
-  authUrl: string;
-  userAuthUrl: string;
-  maxConcurrentAuth: number;
-  authQueueSize: number;
-  authTimeout: number;
-  maxAuthBody: number;
-  authCircuitThreshold: number;
-  authCircuitCooldown: number;
-  webhookUrl: string;
-  webhookEvents: string[];
-  webhookBatchMs: number;
-  webhookVacateDelay: number;
-  webhookMaxAge: number;
-  webhookQueueSize: number;
-  webhookTimeout: number;
-  metricsPort: number;
-  metricsHost: string;
-  adapter: string;
-  logLevel: string;
-  logFormat: string;
-}
 
 export const WEBHOOK_EVENT_NAMES = [
   'channel_occupied', 'channel_vacated', 'member_added', 'member_removed',
@@ -86,8 +35,9 @@ export const CONFIG_SCHEMA = {
   appId: { type: 'string', default: 'app-id', group: 'app', unit: 'ID', description: 'App id of the single app (else PUSHER_APP_ID / REVERB_APP_ID from ./.env).' },
   appKey: { type: 'string', default: 'app-key', group: 'app', unit: 'KEY', description: 'App key of the single app (public; clients connect to /app/{key}).' },
   appSecret: { type: 'string', default: 'app-secret', group: 'app', unit: 'SECRET', description: 'App secret of the single app (signs channel auth and API requests; never logged).' },
-  appsFile: { type: 'string', default: '', group: 'app', unit: 'FILE', description: 'JSON array of apps (id, key, secret, enabled, enableClientMessages, maxConnections, webhooks); replaces the single app.' },
+  appsFile: { type: 'string', default: '', group: 'app', unit: 'FILE', description: 'JSON array of apps (id, key, secret, enabled, enableClientMessages, maxConnections, webhooks, subscriptionCount); replaces the single app.' },
   enableClientMessages: { type: 'boolean', default: false, group: 'app', description: 'Allow client-* events on private and presence channels for the single app.' },
+  subscriptionCount: { type: 'boolean', default: false, group: 'app', description: 'Send pusher_internal:subscription_count (pusher-js: pusher:subscription_count) to subscribers of non-presence channels when the count changes, for the single app; channels of 100+ at most every 5 s.' },
 
   activityTimeout: { type: 'integer', default: 30, min: 1, max: 3600, group: 'protocol', unit: 'SECONDS', description: 'Advertised to clients; the server pings a socket silent this long.' },
   pongTimeout: { type: 'integer', default: 30, min: 1, max: 3600, group: 'protocol', unit: 'SECONDS', description: 'A pinged socket that sends nothing within this time is closed with 4201.' },
@@ -132,11 +82,26 @@ export const CONFIG_SCHEMA = {
   metricsPort: { type: 'integer', default: 9601, min: 0, max: 65535, group: 'metrics', unit: 'PORT', description: 'Prometheus /metrics port; 0 disables.' },
   metricsHost: { type: 'string', default: '127.0.0.1', group: 'metrics', unit: 'HOST', description: 'Address the metrics endpoint binds to.' },
 
-  adapter: { type: 'enum', default: 'local', values: ['local'], group: 'scaling', unit: 'NAME', description: 'Fan-out adapter: local (one process).' },
+  adapter: { type: 'enum', default: 'local', values: ['local', 'redis'], group: 'scaling', unit: 'NAME', description: 'local (one process) or redis (a node of a cluster sharing one Redis; without --redis-url, REDIS_HOST/PORT/PASSWORD/DB from ./.env).' },
+  redisUrl: { type: 'string', default: '', group: 'scaling', unit: 'URL', description: 'redis://[user:password@]host:port/db of the cluster; setting it alone turns cluster mode on. The password is never logged.' },
+  redisPrefix: { type: 'string', default: 'pusher-sidecar', group: 'scaling', unit: 'PREFIX', description: 'Prefix of every Redis key and of the pub/sub channel; clusters sharing one Redis need different prefixes.' },
+  nodeLeaseTtl: { type: 'number', default: 10, min: 0.2, max: 3600, group: 'scaling', unit: 'SECONDS', description: "A node renews its lease every quarter of this; once it lapses, a survivor removes the node's sockets (member_removed, webhooks) within this plus a quarter." },
+  workers: { type: 'integer', default: 1, min: 1, max: 256, group: 'scaling', unit: 'N', description: 'Processes sharing the port on this host (node:cluster), each a node of the Redis cluster; above 1 needs --redis-url or --adapter redis.' },
 
   logLevel: { type: 'enum', default: 'info', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], group: 'logging', unit: 'LEVEL', description: 'Least severe log level written (silent writes nothing).' },
   logFormat: { type: 'enum', default: 'json', values: ['json', 'pretty'], group: 'logging', unit: 'FORMAT', description: 'json (one object a line) or pretty (for a terminal).' },
-} as const satisfies Record<keyof Config, OptionSpec>;
+} as const satisfies Record<string, OptionSpec>;
+
+/** The value type an option spec describes: enums are the union of their values. */
+type OptionValue<S extends OptionSpec> =
+  S extends { type: 'enum'; values: readonly (infer V)[] } ? V
+    : S['type'] extends 'integer' | 'number' ? number
+      : S['type'] extends 'boolean' ? boolean
+        : S['type'] extends 'list' ? string[]
+          : string;
+
+/** Every option's value, derived from the schema so the two cannot drift. `loadConfig` freezes it. */
+export type Config = { -readonly [K in keyof typeof CONFIG_SCHEMA]: OptionValue<(typeof CONFIG_SCHEMA)[K]> };
 
 export type OptionKey = keyof Config;
 

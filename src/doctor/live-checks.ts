@@ -33,6 +33,22 @@ export async function checkUp(serverUrl: string, context: LiveContext): Promise<
   return pass('up', `the sidecar answers ${url}`);
 }
 
+/**
+ * /ready: 503 while the sidecar cannot do its whole job, e.g. in cluster mode with Redis down (it
+ * still serves its own sockets then, but other nodes' broadcasts and the shared state are missing).
+ */
+export async function checkReady(serverUrl: string, context: LiveContext): Promise<CheckResult> {
+  const url = `${serverUrl}/ready`;
+  const reply = await probe(url, { timeoutMs: context.timeoutMs });
+  if (!reply.ok) return fail('ready', `GET ${url}: ${reply.reason}`, 'see the check above: the sidecar must be reachable first');
+  if (reply.status === 200) return pass('ready', `the sidecar is ready (${url})`);
+  const why = errorMessage(reply.body) ?? `HTTP ${reply.status}`;
+  const fix = why.includes('redis')
+    ? 'the sidecar cannot reach Redis: check --redis-url (or REDIS_HOST/REDIS_PORT in .env with --adapter redis) and that Redis answers (redis-cli ping); it reconnects by itself'
+    : 'the sidecar is shutting down or a backend it needs is down: check its logs';
+  return fail('ready', `GET ${url}: ${why}`, fix);
+}
+
 /** A signed call, as Laravel's pusher-php makes them: proves id, key and secret match the sidecar's. */
 export async function checkApi(serverUrl: string, app: AppCredentials, context: LiveContext): Promise<CheckResult> {
   const p = prefixOf(context.driver);

@@ -1,7 +1,7 @@
 import { fail, skip, type CheckId, type CheckResult } from './check-result.js';
 import { checkAppUrl, checkCredentials, checkDriver, checkServer, checkVite } from './env-checks.js';
 import { readLaravelEnv, type Driver } from './laravel-env.js';
-import { checkApi, checkAuthRoute, checkUp, type LiveContext } from './live-checks.js';
+import { checkApi, checkAuthRoute, checkReady, checkUp, type LiveContext } from './live-checks.js';
 import { authRouteFix, checkBroadcastingConfig, checkCaddy, checkConfigCache } from './project-checks.js';
 import { checkRoundTrip, checkWebSocket } from './websocket-check.js';
 
@@ -71,6 +71,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 
   const live: LiveContext = { driver: driver ?? 'reverb', timeoutMs: options.timeoutMs, now };
   await run('up', ['server'], () => checkUp(serverUrl!, live).then(wrap));
+  await run('ready', ['up'], () => checkReady(serverUrl!, live).then(wrap));
   await run('api', ['up', 'credentials'], () => checkApi(serverUrl!, app!, live).then(wrap));
   const { socket } = await run('websocket', ['vite', 'app-url'], () => checkWebSocket(socketUrl!, new URL(appUrl!).origin, options.timeoutMs));
   try {

@@ -3,6 +3,7 @@ import type { App } from '../apps/app.js';
 import type { AppRegistry } from '../apps/app-registry.js';
 import { verifyApiSignature } from '../auth/api-signature.js';
 import type { Hub } from '../channels/hub.js';
+import { ClusterUnavailableError } from '../cluster/cluster-unavailable-error.js';
 import { CODES } from '../protocol/codes.js';
 import { fail, ok, type ApiReply } from './api-reply.js';
 import { decodePathSegment, parseRequestUrl } from './request-url.js';
@@ -97,6 +98,10 @@ export function createApiRouter(options: ApiRouterOptions) {
         hub.observers.emit('apiRequest', name, reply.status, Number(process.hrtime.bigint() - started) / 1e9);
       },
       (err: unknown) => {
+        if (err instanceof ClusterUnavailableError) {
+          send(res, fail(CODES.httpUnavailable, err.message));
+          return;
+        }
         hub.logger.error({ err }, 'HTTP API handler failed');
         send(res, fail(CODES.httpInternal));
       },

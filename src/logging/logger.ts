@@ -14,7 +14,7 @@ export interface LoggerOptions {
  * anything that carries request headers.
  */
 const REDACT = [
-  'secret', '*.secret', 'appSecret', '*.appSecret', 'auth', '*.auth',
+  'secret', '*.secret', 'appSecret', '*.appSecret', 'auth', '*.auth', 'redisUrl', '*.redisUrl',
   'headers.cookie', 'headers.authorization', '*.headers.cookie', '*.headers.authorization',
 ];
 

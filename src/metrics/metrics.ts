@@ -64,6 +64,7 @@ export class Metrics implements ServerObserver, WebhookStats {
   readonly #webhookRetries: Counter<'app_id'>;
   readonly #webhookDropped: Counter<'app_id' | 'reason'>;
   readonly #webhookDuration: Histogram;
+  readonly #clusterErrors: Counter<'operation'>;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -129,6 +130,8 @@ export class Metrics implements ServerObserver, WebhookStats {
     this.#webhookRetries = new Counter({ name: `${p}webhook_retries_total`, help: 'Webhook requests scheduled for another attempt.', labelNames: ['app_id'], registers });
     this.#webhookDropped = new Counter({ name: `${p}webhook_dropped_events_total`, help: 'Webhook events given up on (queue_full, expired, rejected, shutdown).', labelNames: ['app_id', 'reason'], registers });
     this.#webhookDuration = new Histogram({ name: `${p}webhook_request_duration_seconds`, help: 'Webhook request duration.', buckets: HTTP_BUCKETS, registers });
+
+    this.#clusterErrors = new Counter({ name: `${p}cluster_errors_total`, help: 'Redis cluster operations that failed, and Redis disconnects (operation="disconnect"); local delivery goes on meanwhile.', labelNames: ['operation'], registers });
 
     // One observation per second of that second's worst event-loop delay: a histogram any number
     // of scrapers can read (histogram_quantile over rate) without resetting each other's window.
@@ -199,6 +202,10 @@ export class Metrics implements ServerObserver, WebhookStats {
 
   webhookDropped(appId: string, reason: WebhookDropReason, events: number): void {
     this.#webhookDropped.inc({ app_id: appId, reason }, events);
+  }
+
+  clusterError(operation: string): void {
+    this.#clusterErrors.inc({ operation });
   }
 
   async close(): Promise<void> {

@@ -49,6 +49,11 @@ export function memberRemovedFrame(channel: string, userId: string): string {
   return channelEventFrame('pusher_internal:member_removed', channel, { user_id: userId });
 }
 
+/** pusher-js stores it as channel.subscriptionCount and emits pusher:subscription_count. */
+export function subscriptionCountFrame(channel: string, count: number): string {
+  return channelEventFrame('pusher_internal:subscription_count', channel, { subscription_count: count });
+}
+
 export function signinSuccessFrame(userData: string): string {
   return JSON.stringify({ event: 'pusher:signin_success', data: JSON.stringify({ user_data: userData }) });
 }

@@ -30,7 +30,7 @@ export function startHeartbeat(hub: Hub): () => void {
         }
       }
     }
-    hub.evictExpiredCache(now);
+    hub.evictExpiredCache();
   };
   const timer = setInterval(sweep, intervalMs);
   timer.unref();

@@ -8,7 +8,7 @@ import { FORWARDED_HANDSHAKE_HEADERS } from '../auth/auth-forwarder.js';
 import type { Hub } from '../channels/hub.js';
 import { closeWithError } from '../connections/close-with-error.js';
 import { Connection, type HandshakeHeaders } from '../connections/connection.js';
-import { handleMessage } from '../connections/handle-message.js';
+import { handleMessage } from '../handlers/dispatch.js';
 import { createSocketId } from '../connections/socket-id.js';
 import { decodePathSegment, parseRequestUrl } from '../http/request-url.js';
 import { isFromTrustedProxy, resolveClientIp, resolveRequestHost } from '../guards/client-ip.js';
@@ -143,9 +143,30 @@ export function createUpgradeHandler(options: UpgradeOptions) {
         closeWith(ws, failure.entry, failure.detail);
         return;
       }
-      accept(ws, app!, socket as Socket, ip, options.keepHeaders ? keptHeaders(req, isFromTrustedProxy(req, options.isTrustedProxy), context.host) : {});
+      const headers = options.keepHeaders ? keptHeaders(req, isFromTrustedProxy(req, options.isTrustedProxy), context.host) : {};
+      admit(ws, app!, context, () => accept(ws, app!, socket as Socket, ip, headers));
     });
   };
+
+  /** The app quota across the cluster (4004); one node alone was checked by the guard above. */
+  function admit(ws: WebSocket, app: App, context: HandshakeContext, accepted: () => void): void {
+    const admission = hub.admit(app);
+    if (!hub.cluster.shared) {
+      accepted();
+      return;
+    }
+    admission.then((ok) => {
+      if (ws.readyState !== ws.OPEN) {
+        if (ok) hub.cluster.closeConnection(app.id);
+      } else if (ok) {
+        accepted();
+      } else {
+        const detail = `App ${app.id} has ${app.maxConnections} connections across the cluster`;
+        reject(CODES.appOverQuota, detail, context);
+        closeWith(ws, CODES.appOverQuota, detail);
+      }
+    }, (err: unknown) => hub.logger.error({ err }, 'admission failed'));
+  }
 
   function accept(ws: WebSocket, app: App, socket: Socket, ip: string, headers: HandshakeHeaders): void {
     let socketId = createSocketId();

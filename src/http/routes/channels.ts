@@ -17,7 +17,7 @@ export async function listChannels(hub: Hub, app: App, params: URLSearchParams):
     return fail(CODES.httpBadRequest, 'info=user_count needs filter_by_prefix=presence-');
   }
   const channels: Record<string, Record<string, number>> = {};
-  for (const [name, summary] of await hub.adapter.channels(app.id)) {
+  for (const [name, summary] of await hub.cluster.channels(app.id)) {
     if (!name.startsWith(prefix) || name.startsWith('#')) continue;
     channels[name] = info.includes('user_count') ? { user_count: summary.userCount ?? 0 } : {};
   }
@@ -35,14 +35,13 @@ export async function showChannel(hub: Hub, app: App, name: string, params: URLS
     if (attribute === 'cache' && !cache) return fail(CODES.httpBadRequest, 'cache is only available for cache channels');
     if (!['user_count', 'subscription_count', 'cache'].includes(attribute)) return fail(CODES.httpBadRequest, `Unknown info attribute ${attribute.slice(0, 40)}`);
   }
-  const summary = await hub.adapter.channel(app.id, name);
+  const summary = await hub.cluster.channel(app.id, name);
   const body: Record<string, unknown> = { occupied: (summary?.subscriptionCount ?? 0) > 0 };
   if (info.includes('user_count')) body.user_count = summary?.userCount ?? 0;
   if (info.includes('subscription_count')) body.subscription_count = summary?.subscriptionCount ?? 0;
   if (info.includes('cache')) {
-    const now = hub.now();
-    const cached = hub.state(app).cachedEvent(name, now);
-    body.cache = cached ? { event: cached.event, data: cached.data, ttl: Math.ceil((cached.expiresAt - now) / 1000) } : null;
+    const cached = await hub.cluster.cacheGet(app.id, name);
+    body.cache = cached ? { event: cached.event, data: cached.data, ttl: Math.ceil(cached.ttlMs / 1000) } : null;
   }
   return ok(body);
 }
@@ -50,12 +49,12 @@ export async function showChannel(hub: Hub, app: App, name: string, params: URLS
 /** GET /apps/{id}/channels/{name}/users — presence only. */
 export async function listUsers(hub: Hub, app: App, name: string): Promise<ApiReply> {
   if (describeChannel(name).kind !== 'presence') return fail(CODES.httpBadRequest, 'Users can only be listed for presence channels');
-  const members = await hub.adapter.presenceMembers(app.id, name);
+  const members = await hub.cluster.members(app.id, name);
   return ok({ users: [...members.keys()].map((id) => ({ id })) });
 }
 
 /** POST /apps/{id}/users/{user_id}/terminate_connections */
 export async function terminateUserConnections(hub: Hub, app: App, userId: string): Promise<ApiReply> {
-  await hub.adapter.terminateUserConnections(app.id, userId);
+  hub.terminateUser(app, userId);
   return ok({});
 }

@@ -59,7 +59,7 @@ function validateEvent(hub: Hub, raw: unknown, where: string): Validated {
 async function channelInfo(hub: Hub, app: App, event: EventRequest): Promise<Record<string, Record<string, number>>> {
   const out: Record<string, Record<string, number>> = {};
   for (const channel of event.channels) {
-    const summary = await hub.adapter.channel(app.id, channel);
+    const summary = await hub.cluster.channel(app.id, channel);
     const attributes: Record<string, number> = {};
     const presence = describeChannel(channel).kind === 'presence';
     if (event.info.includes('subscription_count') && !presence) attributes.subscription_count = summary?.subscriptionCount ?? 0;

@@ -1,12 +1,12 @@
 import type { RawData } from 'ws';
-import { signIn } from '../auth/signin.js';
-import { handleClientEvent } from '../channels/client-event.js';
+import { signIn } from './signin.js';
+import { handleClientEvent } from './client-event.js';
 import type { Hub } from '../channels/hub.js';
-import { subscribe, unsubscribe } from '../channels/subscribe.js';
+import { subscribe, unsubscribe } from './subscribe.js';
 import { parseClientMessage } from '../protocol/client-message.js';
 import { CODES } from '../protocol/codes.js';
 import { PONG_FRAME } from '../protocol/server-frames.js';
-import type { Connection } from './connection.js';
+import type { Connection } from '../connections/connection.js';
 
 /** Every inbound frame lands here. Nothing thrown from here reaches ws; bad input gets a pusher:error. */
 export function handleMessage(hub: Hub, connection: Connection, raw: RawData, isBinary: boolean): void {

@@ -2,7 +2,7 @@ import type { Connection } from '../connections/connection.js';
 import { describeChannel } from '../protocol/channel-names.js';
 import { CODES } from '../protocol/codes.js';
 import { stringifyOrUndefined } from '../protocol/safe-json.js';
-import type { Hub } from './hub.js';
+import type { Hub } from '../channels/hub.js';
 
 /**
  * client-* events: only on private/presence channels the sender is subscribed to, only when the

@@ -5,7 +5,7 @@ import { OutboundMessage } from '../connections/outbound-message.js';
 import { SERVER_TO_USER_PREFIX, describeChannel, isValidChannelName, isValidUserId } from '../protocol/channel-names.js';
 import { CODES, type CodeEntry } from '../protocol/codes.js';
 import { cacheMissFrame, channelEventFrame, subscriptionErrorFrame, subscriptionSucceededFrame } from '../protocol/server-frames.js';
-import type { Hub } from './hub.js';
+import type { Hub } from '../channels/hub.js';
 
 interface Member {
   userId: string;
@@ -33,6 +33,17 @@ function parseChannelData(channelData: string, maxInfoBytes: number): MemberResu
     return { ok: false, reason: `channel_data.user_info is larger than ${maxInfoBytes} bytes` };
   }
   return { ok: true, member: { userId, info: info ?? {} } };
+}
+
+/** pusher_internal:subscription_succeeded's presence object, from the roster the join returned. */
+function presenceSnapshot(members: Map<string, unknown>): { ids: string[]; hash: Record<string, unknown>; count: number } {
+  const ids: string[] = [];
+  const hash: Record<string, unknown> = {};
+  for (const [id, info] of members) {
+    ids.push(id);
+    hash[id] = info ?? {};
+  }
+  return { ids, hash, count: ids.length };
 }
 
 function rejectSubscription(hub: Hub, connection: Connection, channel: string, entry: CodeEntry, reason: string): void {
@@ -109,20 +120,23 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
       } else {
         member = { userId: connection.user!.id, info: connection.user!.info ?? {} };
       }
-      const members = hub.state(app).channels.get(channel)?.members;
-      if (members && members.size >= config.maxPresenceMembers && !members.has(member.userId)) {
-        rejectSubscription(hub, connection, channel, CODES.presenceFull, `Presence channel is full (${config.maxPresenceMembers} members)`);
-        return;
-      }
     }
   }
 
-  const state = hub.state(connection.app);
-  const result = state.join(connection, channel, member);
-  connection.send(
-    result.channel.members ? subscriptionSucceededFrame(channel, { presence: result.channel.presenceSnapshot() }) : subscriptionSucceededFrame(channel),
-  );
-  const cached = cache ? state.cachedEvent(channel, hub.now()) : undefined;
+  // Read before the join, so a publish racing it is not both replayed and delivered.
+  let cached: Awaited<ReturnType<typeof hub.cluster.cacheGet>>;
+  if (cache) {
+    connection.pendingChannels.add(channel);
+    cached = await hub.cluster.cacheGet(connection.app.id, channel);
+    if (!connection.pendingChannels.has(channel) || connection.closed) return;
+  }
+  const result = await hub.join(connection, channel, member);
+  if (!result) return;
+  if (result.full) {
+    rejectSubscription(hub, connection, channel, CODES.presenceFull, `Presence channel is full (${config.maxPresenceMembers} members)`);
+    return;
+  }
+  connection.send(result.members ? subscriptionSucceededFrame(channel, { presence: presenceSnapshot(result.members) }) : subscriptionSucceededFrame(channel));
   if (cached) connection.sendMessage(new OutboundMessage(channelEventFrame(cached.event, channel, cached.data)));
   else if (cache) connection.send(cacheMissFrame(channel));
   hub.afterJoin(connection, channel, result);
@@ -132,10 +146,5 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
 
 export function unsubscribe(hub: Hub, connection: Connection, channel: string): void {
   if (connection.pendingChannels.delete(channel)) return;
-  const result = hub.state(connection.app).leave(connection, channel);
-  if (!result) {
-    connection.sendError(CODES.notSubscribed, `Not subscribed to ${channel.slice(0, 200)}`);
-    return;
-  }
-  hub.afterLeave(connection.app, channel, result);
+  if (!hub.leave(connection, channel)) connection.sendError(CODES.notSubscribed, `Not subscribed to ${channel.slice(0, 200)}`);
 }

@@ -4,7 +4,7 @@ import { isValidUserId } from '../protocol/channel-names.js';
 import { CODES } from '../protocol/codes.js';
 import { MAX_USER_DATA_DEPTH, jsonNestingDepth } from '../protocol/safe-json.js';
 import { signinSuccessFrame } from '../protocol/server-frames.js';
-import { userAuthString, verifyToken } from './signatures.js';
+import { userAuthString, verifyToken } from '../auth/signatures.js';
 
 const WATCHLIST_LIMIT = 100;
 
@@ -37,9 +37,9 @@ export async function signIn(hub: Hub, connection: Connection, auth: string, use
   if (typeof id !== 'string' || !isValidUserId(id)) return fail('user_data.id must be a non-empty string (cast it: (string) $user->id)');
   if (connection.user && connection.user.id !== id) return fail('This connection is already signed in as another user');
   const ids = Array.isArray(watchlist) ? watchlist.filter((w): w is string => typeof w === 'string') : [];
-  if (connection.user) hub.state(connection.app).removeUser(connection, connection.user.id);
   connection.user = { id, info: info ?? {}, watchlist: ids.slice(0, WATCHLIST_LIMIT), userData };
   connection.send(signinSuccessFrame(userData));
   if (ids.length > WATCHLIST_LIMIT) connection.sendError(CODES.watchlistLimit);
-  hub.signIn(connection);
+  // A repeated sign-in as the same user keeps the socket counted once (the state is a set).
+  await hub.signIn(connection);
 }

@@ -1,0 +1,23 @@
+/**
+ * Delivery across nodes. The node where something happens delivers to its own sockets itself and
+ * publishes one message; every other node delivers it to its own sockets, framing it once. A local
+ * bus has no other nodes: publishing is a no-op and `shared` is false, so callers skip building
+ * messages at all on the single-node hot path.
+ */
+export type BusMessage =
+  /** A channel event (HTTP API, client event) for one or more channels. */
+  | { t: 'event'; app: string; channels: string[]; event: string; data: string; except?: string; user?: string }
+  /** A ready-made frame for one channel's subscribers (member_added/removed, subscription_count). */
+  | { t: 'frame'; app: string; channel: string; frame: string; except?: string; v?: number }
+  /** terminate_connections for a user. */
+  | { t: 'terminate'; app: string; user: string }
+  /** A watched user came online or went offline. */
+  | { t: 'watch'; app: string; user: string; online: boolean };
+
+export interface Bus {
+  readonly shared: boolean;
+  publish(message: BusMessage): void;
+  /** Messages published by other nodes. */
+  onMessage(handler: (message: BusMessage) => void): void;
+  close(): Promise<void>;
+}
