@@ -9,6 +9,7 @@ import { createAppQuotaGuard, createServerCapacityGuard } from './guards/capacit
 import { createProxyMatcher } from './guards/client-ip.js';
 import type { HandshakeGuard } from './guards/handshake-guard.js';
 import { createHandshakeRateGuard } from './guards/handshake-rate-guard.js';
+import { createIpConnectionGuard } from './guards/ip-connection-guard.js';
 import { createOriginGuard } from './guards/origin-guard.js';
 import { createApiRouter } from './http/api-router.js';
 import { createLogger, type Logger } from './logging/logger.js';
@@ -70,10 +71,12 @@ export function createSidecar(options: SidecarOptions): Sidecar {
     const down = (options.readinessChecks ?? []).find((check) => !check.isReady());
     return down ? `${down.name} is down` : undefined;
   };
+  const ipConnections = createIpConnectionGuard(config.maxConnectionsPerIp);
   const guards: HandshakeGuard[] = [
     createHandshakeRateGuard({ rate: config.handshakeRate, burst: config.handshakeBurst, tableSize: config.handshakeTableSize }),
     createOriginGuard(config.allowedOrigins),
     createServerCapacityGuard(config.maxConnections),
+    ipConnections,
     createAppQuotaGuard(),
   ];
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageSize, perMessageDeflate: false, clientTracking: false });
@@ -82,6 +85,7 @@ export function createSidecar(options: SidecarOptions): Sidecar {
     hub, apps: registry, wss, guards,
     isTrustedProxy: createProxyMatcher(config.trustProxy),
     isAccepting: () => accepting,
+    trackConnection: ipConnections.track,
     keepHeaders: Boolean(config.authUrl || config.userAuthUrl),
   }));
   http.on('clientError', (err, socket) => {

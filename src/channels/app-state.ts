@@ -30,6 +30,8 @@ export class AppState {
   readonly channels = new Map<string, Channel>();
   readonly users = new Map<string, Set<Connection>>();
   readonly cache = new Map<string, CachedEvent>();
+  /** (connection, channel) pairs, for --max-subscriptions: counted here, where every join and leave passes. */
+  subscriptionCount = 0;
 
   constructor(readonly app: App) {}
 
@@ -41,6 +43,7 @@ export class AppState {
       this.channels.set(name, channel);
     }
     channel.subscribers.add(connection);
+    if (!connection.channels.has(name)) this.subscriptionCount++;
     connection.channels.set(name, member?.userId);
     let memberAdded = false;
     if (member && channel.members) {
@@ -61,6 +64,7 @@ export class AppState {
     if (!channel || !connection.channels.has(name)) return undefined;
     const userId = connection.channels.get(name);
     connection.channels.delete(name);
+    this.subscriptionCount--;
     channel.subscribers.delete(connection);
     let memberRemoved: string | undefined;
     if (userId !== undefined && channel.members) {

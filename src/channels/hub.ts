@@ -60,6 +60,13 @@ export class Hub {
     return this.#connectionCount;
   }
 
+  /** Subscriptions on this node, every app together (--max-subscriptions). */
+  get subscriptionCount(): number {
+    let total = 0;
+    for (const state of this.#states.values()) total += state.subscriptionCount;
+    return total;
+  }
+
   addConnection(connection: Connection): void {
     this.state(connection.app).connections.set(connection.socketId, connection);
     this.#connectionCount++;

@@ -47,6 +47,8 @@ export interface Config {
   handshakeBurst: number;
   handshakeTableSize: number;
   maxConnections: number;
+  maxConnectionsPerIp: number;
+  maxSubscriptions: number;
   messageRate: number;
   messageBurst: number;
   writeWait: number;
@@ -55,6 +57,8 @@ export interface Config {
   userAuthUrl: string;
   maxConcurrentAuth: number;
   authQueueSize: number;
+  maxAuthPerConnection: number;
+  maxAuthPerIp: number;
   authTimeout: number;
   maxAuthBody: number;
   authCircuitThreshold: number;
@@ -107,6 +111,8 @@ export const CONFIG_SCHEMA = {
   handshakeBurst: { type: 'integer', default: 40, min: 1, group: 'guards', unit: 'N', description: 'Handshake bucket size per client IP.' },
   handshakeTableSize: { type: 'integer', default: 10000, min: 1, group: 'guards', unit: 'N', description: 'Clients (IPv4 addresses, IPv6 /64s) tracked by the handshake limiter; refilled ones are dropped, then the least recently seen.' },
   maxConnections: { type: 'integer', default: 10000, min: 0, group: 'guards', unit: 'N', description: 'Open WebSockets on this server (4100 above); 0 = unlimited.' },
+  maxConnectionsPerIp: { type: 'integer', default: 1000, min: 0, group: 'guards', unit: 'N', description: 'Open WebSockets per client IP (IPv6: per /64, behind --trust-proxy as the handshake limiter); 4103 above; 0 = unlimited.' },
+  maxSubscriptions: { type: 'integer', default: 1000000, min: 0, group: 'guards', unit: 'N', description: 'Subscriptions on this server, all connections together (about 1 KiB of heap each); new ones get 4312 above, existing ones keep working; 0 = unlimited.' },
   messageRate: { type: 'number', default: 50, min: 0, group: 'guards', unit: 'N', description: 'Inbound messages per second per connection (4303, then 4102); 0 disables.' },
   messageBurst: { type: 'integer', default: 100, min: 1, group: 'guards', unit: 'N', description: 'Inbound message bucket size per connection.' },
   writeWait: { type: 'number', default: 10, min: 0.01, group: 'guards', unit: 'SECONDS', description: 'A socket whose send buffer stays non-empty this long is closed with 4101.' },
@@ -116,6 +122,8 @@ export const CONFIG_SCHEMA = {
   userAuthUrl: { type: 'string', default: '', group: 'auth', unit: 'URL', description: "Laravel's /broadcasting/user-auth, for pusher:signin with empty auth." },
   maxConcurrentAuth: { type: 'integer', default: 16, min: 1, group: 'auth', unit: 'N', description: 'Auth requests in flight to Laravel at once; keep it below the number of PHP workers.' },
   authQueueSize: { type: 'integer', default: 1000, min: 0, group: 'auth', unit: 'N', description: 'Auth requests waiting for a slot, each for at most --auth-timeout; beyond it they fail fast with 503.' },
+  maxAuthPerConnection: { type: 'integer', default: 50, min: 1, group: 'auth', unit: 'N', description: 'Forwarded auth requests one connection may have waiting or in flight; more get subscription_error 429.' },
+  maxAuthPerIp: { type: 'integer', default: 500, min: 1, group: 'auth', unit: 'N', description: 'Forwarded auth requests one client IP (IPv6: /64) may have waiting or in flight; more get subscription_error 429.' },
   authTimeout: { type: 'integer', default: 5000, min: 1, group: 'auth', unit: 'MS', description: 'Timeout of one auth request to Laravel.' },
   maxAuthBody: { type: 'integer', default: 16384, min: 64, group: 'auth', unit: 'BYTES', description: 'Largest auth reply read from Laravel (502 above).' },
   authCircuitThreshold: { type: 'integer', default: 5, min: 1, group: 'auth', unit: 'N', description: 'Consecutive auth failures (5xx, timeouts) that open the circuit breaker.' },
