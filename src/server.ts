@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { getHeapStatistics } from 'node:v8';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { AppRegistry } from './apps/app-registry.js';
@@ -11,6 +12,7 @@ import type { HandshakeGuard } from './guards/handshake-guard.js';
 import { createHandshakeRateGuard } from './guards/handshake-rate-guard.js';
 import { createIpConnectionGuard } from './guards/ip-connection-guard.js';
 import { createOriginGuard } from './guards/origin-guard.js';
+import { subscriptionBudgetWarning } from './guards/subscription-cap.js';
 import { createApiRouter } from './http/api-router.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createRejectionLog } from './logging/rejection-log.js';
@@ -71,6 +73,8 @@ export function createSidecar(options: SidecarOptions): Sidecar {
     const down = (options.readinessChecks ?? []).find((check) => !check.isReady());
     return down ? `${down.name} is down` : undefined;
   };
+  const budgetWarning = subscriptionBudgetWarning(config.maxSubscriptions, getHeapStatistics().heap_size_limit);
+  if (budgetWarning) logger.warn(budgetWarning);
   const ipConnections = createIpConnectionGuard(config.maxConnectionsPerIp);
   const guards: HandshakeGuard[] = [
     createHandshakeRateGuard({ rate: config.handshakeRate, burst: config.handshakeBurst, tableSize: config.handshakeTableSize }),

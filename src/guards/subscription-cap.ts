@@ -16,3 +16,17 @@ export function checkSubscriptionCap(current: number, max: number): GuardVerdict
     detail: `Server holds ${current} of ${max} subscriptions (--max-subscriptions); try again later`,
   };
 }
+
+/** Heap one subscription may cost in the worst case measured (distinct 200-character channel names, with margin). */
+export const SUBSCRIPTION_HEAP_BYTES = 1024;
+
+/**
+ * A startup warning when --max-subscriptions could fill more than half of the V8 heap limit
+ * (`v8.getHeapStatistics().heap_size_limit`): the cap would then come after the out-of-memory crash.
+ */
+export function subscriptionBudgetWarning(max: number, heapLimitBytes: number): string | undefined {
+  if (max === 0 || max * SUBSCRIPTION_HEAP_BYTES <= heapLimitBytes / 2) return undefined;
+  const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+  return `--max-subscriptions ${max} may use about ${mib(max * SUBSCRIPTION_HEAP_BYTES)} MiB of heap, more than half of the ${mib(heapLimitBytes)} MiB limit: `
+    + `lower it to ${Math.floor(heapLimitBytes / 2 / SUBSCRIPTION_HEAP_BYTES)} or raise node's --max-old-space-size`;
+}

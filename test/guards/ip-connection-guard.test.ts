@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { HandshakeContext } from '../../src/guards/handshake-guard.js';
 import { createIpConnectionGuard } from '../../src/guards/ip-connection-guard.js';
-import { checkSubscriptionCap } from '../../src/guards/subscription-cap.js';
+import { checkSubscriptionCap, subscriptionBudgetWarning } from '../../src/guards/subscription-cap.js';
 import { CODES } from '../../src/protocol/codes.js';
 
 const context = (ip: string): HandshakeContext => ({
@@ -49,5 +49,16 @@ describe('subscription cap', () => {
     expect(checkSubscriptionCap(2, 3).ok).toBe(true);
     expect(checkSubscriptionCap(3, 3)).toMatchObject({ ok: false, entry: CODES.subscriptionCapReached });
     expect(checkSubscriptionCap(10_000_000, 0).ok).toBe(true);
+  });
+});
+
+describe('subscription budget warning', () => {
+  it('warns when the cap could fill more than half the heap limit, naming a safe value', () => {
+    const heap = 2 * 2 ** 30;
+    expect(subscriptionBudgetWarning(1_000_000, heap)).toBeUndefined();
+    expect(subscriptionBudgetWarning(0, heap)).toBeUndefined();
+    expect(subscriptionBudgetWarning(5_000_000, heap)).toBe(
+      '--max-subscriptions 5000000 may use about 4883 MiB of heap, more than half of the 2048 MiB limit: lower it to 1048576 or raise node\'s --max-old-space-size',
+    );
   });
 });
