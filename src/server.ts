@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { getHeapStatistics } from 'node:v8';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { AppRegistry } from './apps/app-registry.js';
@@ -10,7 +11,9 @@ import { createAppQuotaGuard, createServerCapacityGuard } from './guards/capacit
 import { createProxyMatcher } from './guards/client-ip.js';
 import type { HandshakeGuard } from './guards/handshake-guard.js';
 import { createHandshakeRateGuard } from './guards/handshake-rate-guard.js';
+import { createIpConnectionGuard } from './guards/ip-connection-guard.js';
 import { createOriginGuard } from './guards/origin-guard.js';
+import { subscriptionBudgetWarning } from './guards/subscription-cap.js';
 import { createApiRouter } from './http/api-router.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createRejectionLog } from './logging/rejection-log.js';
@@ -86,10 +89,14 @@ export function createSidecar(options: SidecarOptions): Sidecar {
     const down = checks.find((check) => !check.isReady());
     return down ? `${down.name} is down` : undefined;
   };
+  const budgetWarning = subscriptionBudgetWarning(config.maxSubscriptions, getHeapStatistics().heap_size_limit);
+  if (budgetWarning) logger.warn(budgetWarning);
+  const ipConnections = createIpConnectionGuard(config.maxConnectionsPerIp);
   const guards: HandshakeGuard[] = [
     createHandshakeRateGuard({ rate: config.handshakeRate, burst: config.handshakeBurst, tableSize: config.handshakeTableSize }),
     createOriginGuard(config.allowedOrigins),
     createServerCapacityGuard(config.maxConnections),
+    ipConnections,
     createAppQuotaGuard(),
   ];
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageSize, perMessageDeflate: false, clientTracking: false });
@@ -98,6 +105,7 @@ export function createSidecar(options: SidecarOptions): Sidecar {
     hub, apps: registry, wss, guards,
     isTrustedProxy: createProxyMatcher(config.trustProxy),
     isAccepting: () => accepting,
+    trackConnection: ipConnections.track,
     keepHeaders: Boolean(config.authUrl || config.userAuthUrl),
   }));
   http.on('clientError', (err, socket) => {

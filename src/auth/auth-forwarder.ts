@@ -37,6 +37,6 @@ export interface AuthForwarder {
 
 /** Headers worth keeping from the handshake when auth forwarding is on. */
 export const FORWARDED_HANDSHAKE_HEADERS = [
-  'cookie', 'authorization', 'user-agent', 'host', 'origin', 'referer',
+  'cookie', 'authorization', 'user-agent', 'origin', 'referer',
   'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'accept-language',
 ] as const;

@@ -23,7 +23,10 @@ export function readCookie(cookieHeader: string, name: string): string | undefin
  * credentials of the WebSocket handshake (Cookie, Authorization, and the XSRF-TOKEN cookie copied
  * into X-XSRF-TOKEN as axios does, for Sanctum's stateful CSRF check), X-Socket-ID as Echo sends
  * it, and X-Forwarded-* so Laravel (trusting the sidecar as a proxy) sees the browser's IP, host
- * and scheme. `handshake` only holds X-Forwarded-* a trusted proxy set (see upgrade.ts).
+ * and scheme. Each X-Forwarded-* is something the sidecar vouches for, since Laravel believes it:
+ * For is the client IP resolved behind --trust-proxy; Host only comes from a trusted proxy (see
+ * upgrade.ts), never from the client's own Host header; Proto is the trusted proxy's, else http
+ * (the sidecar itself speaks plain HTTP).
  */
 export function buildAuthRequestHeaders(handshake: HandshakeHeaders, socketId: string, ip: string): Record<string, string> {
   const headers: Record<string, string> = {
@@ -38,7 +41,7 @@ export function buildAuthRequestHeaders(handshake: HandshakeHeaders, socketId: s
   const xsrf = handshake.cookie === undefined ? undefined : readCookie(handshake.cookie, 'XSRF-TOKEN');
   if (xsrf) headers['x-xsrf-token'] = xsrf;
   if (ip) headers['x-forwarded-for'] = ip;
-  const host = handshake['x-forwarded-host'] ?? handshake.host;
+  const host = handshake['x-forwarded-host'];
   if (host !== undefined) headers['x-forwarded-host'] = host;
   headers['x-forwarded-proto'] = handshake['x-forwarded-proto']?.split(',')[0]?.trim() || 'http';
   return headers;

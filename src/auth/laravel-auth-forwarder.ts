@@ -3,6 +3,7 @@ import type { HandshakeHeaders } from '../connections/connection.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuthForwarder, ChannelAuthResult, ForwardFailure, UserAuthResult } from './auth-forwarder.js';
 import { parseChannelAuthReply, parseUserAuthReply } from './auth-reply.js';
+import { rateLimitKey } from '../guards/handshake-rate-guard.js';
 import { AuthSlots } from './auth-slots.js';
 import { createUndiciTransport, type AuthHttpReply, type AuthTransport } from './auth-transport.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
@@ -10,7 +11,7 @@ import { buildAuthRequestHeaders } from './forward-headers.js';
 
 export type LaravelAuthConfig = Pick<
   Config,
-  'authUrl' | 'userAuthUrl' | 'maxConcurrentAuth' | 'authQueueSize' | 'authTimeout' | 'maxAuthBody' | 'authCircuitThreshold' | 'authCircuitCooldown'
+  'authUrl' | 'userAuthUrl' | 'maxConcurrentAuth' | 'authQueueSize' | 'maxAuthPerConnection' | 'maxAuthPerIp' | 'authTimeout' | 'maxAuthBody' | 'authCircuitThreshold' | 'authCircuitCooldown'
 >;
 
 export interface LaravelAuthForwarderDeps {
@@ -22,13 +23,14 @@ export interface LaravelAuthForwarderDeps {
 }
 
 /** A bounded label set for the auth-forward metrics. */
-export type AuthOutcome = 'ok' | 'unauthenticated' | 'forbidden' | 'bad_reply' | 'unavailable';
+export type AuthOutcome = 'ok' | 'unauthenticated' | 'forbidden' | 'bad_reply' | 'unavailable' | 'too_many_pending';
 
 function outcomeOf(result: Outcome): AuthOutcome {
   if (result.ok) return 'ok';
   if (result.status === 401) return 'unauthenticated';
   if (result.status === 403) return 'forbidden';
   if (result.status === 503) return 'unavailable';
+  if (result.status === 429) return 'too_many_pending';
   return 'bad_reply';
 }
 
@@ -62,10 +64,16 @@ function unavailable(reason: string): ForwardFailure {
   return { ok: false, status: 503, reason };
 }
 
+/** 429: this connection (or IP) asked for more than its share; the others are still served. */
+function tooManyPending(reason: string): ForwardFailure {
+  return { ok: false, status: 429, reason };
+}
+
 /**
  * Server-side auth against Laravel's /broadcasting/auth and /broadcasting/user-auth, built to
  * protect a handful of PHP workers: identical in-flight requests share one POST; at most
- * --max-concurrent-auth are in flight and --auth-queue-size wait (no longer than --auth-timeout);
+ * --max-concurrent-auth are in flight and --auth-queue-size wait (no longer than --auth-timeout),
+ * shared fairly between connections and bounded per connection and per IP (auth-slots.ts);
  * each has --auth-timeout and a --max-auth-body reply cap; and a circuit breaker fails fast while
  * Laravel is down, probing it again after --auth-circuit-cooldown. Replies are parsed here and
  * their signatures verified by the caller (subscribe.ts, signin.ts), so a 200 is never trusted.
@@ -74,7 +82,10 @@ export function createLaravelAuthForwarder(config: LaravelAuthConfig, logger: Lo
   const now = deps.now ?? Date.now;
   const undici = deps.transport ? undefined : createUndiciTransport({ connections: config.maxConcurrentAuth, timeoutMs: config.authTimeout });
   const transport: AuthTransport = deps.transport ?? undici!.send;
-  const slots = new AuthSlots(config.maxConcurrentAuth, config.authQueueSize);
+  const slots = new AuthSlots({
+    max: config.maxConcurrentAuth, queueSize: config.authQueueSize,
+    perOwner: config.maxAuthPerConnection, perIp: config.maxAuthPerIp,
+  });
   const inFlight = new Map<string, { promise: Promise<Outcome>; stale: Array<() => boolean> }>();
   const aborts = new Set<AbortController>();
   const breaker = new CircuitBreaker({
@@ -93,7 +104,7 @@ export function createLaravelAuthForwarder(config: LaravelAuthConfig, logger: Lo
     if (breaker.isRejecting()) {
       return unavailable(`Laravel auth endpoint is failing; not asked again for up to ${config.authCircuitCooldown} ms (circuit breaker open)`);
     }
-    const slot = await slots.acquire(config.authTimeout, isStale);
+    const slot = await slots.acquire({ owner: out.socketId, ipKey: rateLimitKey(out.ip), waitMs: config.authTimeout, isStale });
     if (!slot.ok) {
       switch (slot.why) {
         case 'queue-full':
@@ -104,6 +115,12 @@ export function createLaravelAuthForwarder(config: LaravelAuthConfig, logger: Lo
           return unavailable('Nobody waits for this auth request any more');
         case 'closed':
           return unavailable('Server is shutting down');
+        case 'owner-limit':
+          return tooManyPending(`This connection already has ${config.maxAuthPerConnection} auth requests waiting or in flight (--max-auth-per-connection)`);
+        case 'ip-limit':
+          return tooManyPending(`This client IP already has ${config.maxAuthPerIp} auth requests waiting or in flight (--max-auth-per-ip)`);
+        case 'displaced':
+          return tooManyPending(`The auth queue is full (--auth-queue-size ${config.authQueueSize}) and this connection had the most requests waiting`);
       }
     }
     try {

@@ -11,6 +11,8 @@ export class AppState {
   readonly channels = new Map<string, Channel>();
   /** Signed-in users on this node → their sockets (server-to-user, watchlists, terminate). */
   readonly users = new Map<string, Set<Connection>>();
+  /** (connection, channel) pairs on this node, for --max-subscriptions: kept by the hub's join and leave. */
+  subscriptionCount = 0;
 
   constructor(readonly app: App) {}
 }

@@ -106,6 +106,13 @@ export class Hub {
     return this.cluster.openConnection(app.id, this.cluster.shared ? app.maxConnections : 0);
   }
 
+  /** Subscriptions on this node, every app together (--max-subscriptions). */
+  get subscriptionCount(): number {
+    let total = 0;
+    for (const state of this.#states.values()) total += state.subscriptionCount;
+    return total;
+  }
+
   addConnection(connection: Connection): void {
     this.state(connection.app).connections.set(connection.socketId, connection);
     this.#connectionCount++;
@@ -148,6 +155,7 @@ export class Hub {
     }
     channel.subscribers.add(connection);
     if (result.version !== undefined) channel.rosterVersions.set(connection, result.version);
+    if (!connection.channels.has(name)) state.subscriptionCount++;
     connection.channels.set(name, member?.userId);
     return result;
   }
@@ -174,6 +182,7 @@ export class Hub {
     if (!connection.channels.has(name)) return false;
     connection.channels.delete(name);
     const state = this.state(connection.app);
+    state.subscriptionCount--;
     const channel = state.channels.get(name);
     if (channel) {
       channel.subscribers.delete(connection);

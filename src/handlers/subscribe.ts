@@ -3,6 +3,7 @@ import type { Connection } from '../connections/connection.js';
 import { MAX_USER_DATA_DEPTH, jsonNestingDepth } from '../protocol/safe-json.js';
 import { OutboundMessage } from '../connections/outbound-message.js';
 import { SERVER_TO_USER_PREFIX, describeChannel, isValidChannelName, isValidUserId } from '../protocol/channel-names.js';
+import { checkSubscriptionCap } from '../guards/subscription-cap.js';
 import { CODES, type CodeEntry } from '../protocol/codes.js';
 import { cacheMissFrame, channelEventFrame, subscriptionErrorFrame, subscriptionSucceededFrame } from '../protocol/server-frames.js';
 import type { Hub } from '../channels/hub.js';
@@ -51,12 +52,23 @@ function rejectSubscription(hub: Hub, connection: Connection, channel: string, e
   hub.observers.emit('rejected', { entry, detail: reason, appId: connection.app.id, ip: connection.ip, channel });
 }
 
+/** --max-subscriptions: refused with a non-closing 4312; the connection's other channels stay. */
+function isWithinSubscriptionCap(hub: Hub, connection: Connection, channel: string): boolean {
+  const verdict = checkSubscriptionCap(hub.subscriptionCount, hub.config.maxSubscriptions);
+  if (verdict.ok) return true;
+  const detail = `Subscription to ${channel} refused: ${verdict.detail}`;
+  connection.sendError(verdict.entry, detail);
+  hub.observers.emit('rejected', { entry: verdict.entry, detail, appId: connection.app.id, ip: connection.ip, channel });
+  return false;
+}
+
 /** The catalogue entry of a failed forwarded auth, by the status the forwarder reports. */
 function statusEntry(status: number): CodeEntry {
   if (status === 403) return CODES.subscriptionForbidden;
   if (status === 401) return CODES.authUnauthenticated;
   if (status === 400) return CODES.subscriptionInvalidData;
   if (status === 502) return CODES.authBadReply;
+  if (status === 429) return CODES.authTooManyPending;
   return CODES.authUnavailable;
 }
 
@@ -74,6 +86,7 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
     connection.sendError(CODES.maxChannelsReached, `At most ${config.maxChannelsPerConnection} channels per connection`);
     return;
   }
+  if (!isWithinSubscriptionCap(hub, connection, channel)) return;
   const { kind, cache } = describeChannel(channel);
   let member: Member | undefined;
 
@@ -123,6 +136,7 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
     }
   }
 
+  if (!isWithinSubscriptionCap(hub, connection, channel)) return;
   // Read before the join, so a publish racing it is not both replayed and delivered.
   let cached: Awaited<ReturnType<typeof hub.cluster.cacheGet>>;
   if (cache) {

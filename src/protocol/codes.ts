@@ -68,6 +68,11 @@ export const CODES = {
     reaction: 'backs-off',
     fix: 'The client kept sending after --message-rate (messages/s) was exceeded and was disconnected. Raise --message-rate / --message-burst if legitimate.',
   },
+  tooManyConnectionsFromIp: {
+    id: 'too_many_connections_from_ip', code: 4103, kind: 'close', message: 'Too many connections from this address',
+    reaction: 'backs-off',
+    fix: 'This client IP (IPv6: its /64) already holds --max-connections-per-ip open sockets. Many users behind one NAT: raise the option (0 = unlimited). Every client looks like one address: the proxy in front is not in --trust-proxy, so add it.',
+  },
   serverShuttingDown: {
     id: 'server_shutting_down', code: 4200, kind: 'close', message: 'Server is shutting down, reconnect',
     reaction: 'reconnects-now', fix: 'Nothing to fix: the node is restarting; clients reconnect at once.',
@@ -131,6 +136,11 @@ export const CODES = {
     id: 'max_channels_reached', code: 4311, kind: 'error', message: 'Too many channels on this connection',
     reaction: 'keeps-connection', fix: 'Unsubscribe from channels you no longer need or raise --max-channels-per-connection.',
   },
+  subscriptionCapReached: {
+    id: 'subscription_cap_reached', code: 4312, kind: 'error', message: 'Server subscription limit reached',
+    reaction: 'keeps-connection',
+    fix: 'This node holds --max-subscriptions subscriptions (all connections together); the new one was refused, existing ones keep working. Raise the option if the heap has room (about 1 KiB each) or add nodes.',
+  },
 
   // ── pusher:subscription_error statuses (channel-scoped, so Echo's .error() fires) ──
   subscriptionBadSignature: {
@@ -160,6 +170,11 @@ export const CODES = {
     id: 'auth_bad_reply', code: 502, kind: 'subscription', message: 'Invalid reply from the auth endpoint',
     reaction: 'keeps-connection',
     fix: 'Laravel (--auth-url / --user-auth-url) did not answer 200 JSON with an "auth" string: a redirect, a 404, HTML, or a body over --max-auth-body. Point the URL at /broadcasting/auth (or /broadcasting/user-auth) and check the route exists (php artisan route:list).',
+  },
+  authTooManyPending: {
+    id: 'auth_too_many_pending', code: 429, kind: 'subscription', message: 'Too many auth requests pending for this connection',
+    reaction: 'keeps-connection',
+    fix: 'This socket (or its IP) already waits on --max-auth-per-connection (--max-auth-per-ip) forwarded auths, or the auth queue was full and this socket had the most requests waiting. Subscribe to fewer private channels at once or raise the options.',
   },
   authUnavailable: {
     id: 'auth_unavailable', code: 503, kind: 'subscription', message: 'Auth endpoint unavailable',

@@ -29,6 +29,8 @@ export interface UpgradeOptions {
   guards: readonly HandshakeGuard[];
   isTrustedProxy: (address: string) => boolean;
   isAccepting: () => boolean;
+  /** Counts an accepted socket (per-IP cap); the returned function is called when it closes. */
+  trackConnection?: (ip: string) => () => void;
   /** Keep handshake headers for auth forwarding. */
   keepHeaders: boolean;
 }
@@ -48,8 +50,10 @@ function rejectHttp(socket: Duplex, entry: CodeEntry, detail: string, retryAfter
 /**
  * The handshake headers auth forwarding replays to Laravel. X-Forwarded-* only count when a
  * trusted proxy set them; from anyone else they are dropped, or a client could make Laravel (which
- * trusts the sidecar) believe any IP or host. X-Forwarded-Host is replaced by the host resolved
- * by the same rule the origin guard used.
+ * trusts the sidecar) believe any IP or host. Behind a trusted proxy X-Forwarded-Host is replaced
+ * by the host resolved by the same rule the origin guard used; from an untrusted peer there is no
+ * such header at all: its Host is the client's own word, and Laravel would take an
+ * X-Forwarded-Host from the sidecar as the proxy's.
  */
 function keptHeaders(req: IncomingMessage, fromTrustedProxy: boolean, host: string | undefined): HandshakeHeaders {
   const out: HandshakeHeaders = {};
@@ -58,7 +62,7 @@ function keptHeaders(req: IncomingMessage, fromTrustedProxy: boolean, host: stri
     const value = req.headers[name];
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  if (host !== undefined) out['x-forwarded-host'] = host;
+  if (fromTrustedProxy && host !== undefined) out['x-forwarded-host'] = host;
   return out;
 }
 
@@ -189,6 +193,7 @@ export function createUpgradeHandler(options: UpgradeOptions) {
       },
     });
     hub.addConnection(connection);
+    const untrack = options.trackConnection?.(ip);
     hub.observers.emit('connectionOpened', app);
     ws.on('message', (data, isBinary) => {
       // Last line of defence: a bug in one handler must cost this message, not the process.
@@ -211,6 +216,7 @@ export function createUpgradeHandler(options: UpgradeOptions) {
     });
     ws.on('close', (code) => {
       connection.closed = true;
+      untrack?.();
       hub.removeConnection(connection);
       hub.observers.emit('connectionClosed', app, code);
     });

@@ -27,9 +27,11 @@ describe('buildAuthRequestHeaders', () => {
     });
   });
 
-  it('falls back to Host and http without a proxy, and sends no credentials it did not get', () => {
-    const headers = buildAuthRequestHeaders({ host: 'app.test:6001' }, '1.2', '198.51.100.4');
-    expect(headers).toMatchObject({ 'x-forwarded-host': 'app.test:6001', 'x-forwarded-proto': 'http', 'x-forwarded-for': '198.51.100.4' });
+  it('never turns the client\'s own Host into X-Forwarded-Host, and sends no credentials it did not get', () => {
+    const headers = buildAuthRequestHeaders({ host: 'evil.test' }, '1.2', '198.51.100.4');
+    expect(headers).toMatchObject({ 'x-forwarded-proto': 'http', 'x-forwarded-for': '198.51.100.4' });
+    expect(headers).not.toHaveProperty('x-forwarded-host');
+    expect(headers).not.toHaveProperty('host');
     expect(headers).not.toHaveProperty('cookie');
     expect(headers).not.toHaveProperty('x-xsrf-token');
   });

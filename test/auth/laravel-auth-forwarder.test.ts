@@ -6,7 +6,7 @@ import { createLogger } from '../../src/logging/logger.js';
 const CONFIG: LaravelAuthConfig = {
   authUrl: 'http://laravel.internal/broadcasting/auth',
   userAuthUrl: 'http://laravel.internal/broadcasting/user-auth',
-  maxConcurrentAuth: 2, authQueueSize: 2, authTimeout: 1000, maxAuthBody: 1024,
+  maxConcurrentAuth: 2, authQueueSize: 2, maxAuthPerConnection: 50, maxAuthPerIp: 500, authTimeout: 1000, maxAuthBody: 1024,
   authCircuitThreshold: 2, authCircuitCooldown: 5000,
 };
 

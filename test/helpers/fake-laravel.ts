@@ -43,6 +43,12 @@ export interface FakeLaravel {
   mode: FakeLaravelMode;
   /** Simulated PHP time per request, in ms. */
   latencyMs: number;
+  /** While true, requests are recorded but answered only when the test calls releaseHeld(). */
+  hold: boolean;
+  /** Answers the `count` oldest held requests (all when omitted); returns how many it released. */
+  releaseHeld(count?: number): number;
+  /** Resolves once at least `count` requests have arrived. */
+  waitForRequests(count: number): Promise<void>;
   requests: RecordedRequest[];
   inFlight: number;
   maxInFlight: number;
@@ -106,12 +112,24 @@ export function answerBroadcastAuth(path: string, form: URLSearchParams, user: F
 
 export async function startFakeLaravel(options: { key: string; secret: string; users: Record<string, FakeUser> }): Promise<FakeLaravel> {
   const state = { inFlight: 0, maxInFlight: 0 };
+  const held: Array<() => void> = [];
+  const requestWaiters: Array<{ count: number; resolve: () => void }> = [];
   let close = async () => {};
   const laravel: FakeLaravel = {
     authUrl: '',
     userAuthUrl: '',
     mode: 'normal',
     latencyMs: 0,
+    hold: false,
+    releaseHeld(count = held.length) {
+      const released = held.splice(0, count);
+      for (const answer of released) answer();
+      return released.length;
+    },
+    waitForRequests(count) {
+      if (laravel.requests.length >= count) return Promise.resolve();
+      return new Promise((resolve) => requestWaiters.push({ count, resolve }));
+    },
     requests: [],
     get inFlight() {
       return state.inFlight;
@@ -144,6 +162,11 @@ export async function startFakeLaravel(options: { key: string; secret: string; u
     req.on('end', () => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       laravel.requests.push({ path, headers: req.headers, form: new URLSearchParams(raw) });
+      for (const waiter of [...requestWaiters]) {
+        if (laravel.requests.length < waiter.count) continue;
+        requestWaiters.splice(requestWaiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
       if (laravel.mode === 'down') {
         req.socket.destroy();
         return;
@@ -155,7 +178,8 @@ export async function startFakeLaravel(options: { key: string; secret: string; u
         state.inFlight--;
         reply(path, req.headers, new URLSearchParams(raw), res);
       };
-      if (laravel.latencyMs > 0) setTimeout(finish, laravel.latencyMs);
+      if (laravel.hold) held.push(finish);
+      else if (laravel.latencyMs > 0) setTimeout(finish, laravel.latencyMs);
       else finish();
     });
   });
