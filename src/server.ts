@@ -1,16 +1,18 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { AppRegistry } from './apps/app-registry.js';
 import type { AuthForwarder } from './auth/auth-forwarder.js';
 import { Hub } from './channels/hub.js';
 import type { LoadedConfig } from './config/load-config.js';
+import type { Config } from './config/schema.js';
 import { createAppQuotaGuard, createServerCapacityGuard } from './guards/capacity-guards.js';
 import { createProxyMatcher } from './guards/client-ip.js';
 import type { HandshakeGuard } from './guards/handshake-guard.js';
 import { createHandshakeRateGuard } from './guards/handshake-rate-guard.js';
 import { createOriginGuard } from './guards/origin-guard.js';
 import { createApiRouter } from './http/api-router.js';
+import { ApiRequestMessage } from './http/api-request.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createRejectionLog } from './logging/rejection-log.js';
 import { Observers, type ServerObserver } from './observers.js';
@@ -49,6 +51,23 @@ export interface Sidecar {
   isReady(): boolean;
 }
 
+/**
+ * node:http with explicit timeouts instead of its defaults (headers 60 s, request 300 s): a client
+ * that trickles a request holds a socket for at most --http-request-timeout. Node checks them on
+ * an interval, which is kept well below the shortest one so a timeout fires close to its value.
+ */
+function httpServerOptions(config: Config): ServerOptions<typeof ApiRequestMessage> {
+  const headersTimeout = Math.round(config.httpHeadersTimeout * 1000);
+  const requestTimeout = Math.round(config.httpRequestTimeout * 1000);
+  return {
+    IncomingMessage: ApiRequestMessage,
+    headersTimeout,
+    requestTimeout,
+    keepAliveTimeout: Math.round(config.httpKeepAliveTimeout * 1000),
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeout / 4))),
+  };
+}
+
 /** Wires the hub, the upgrade path with its guards, the HTTP API and the heartbeat. */
 export function createSidecar(options: SidecarOptions): Sidecar {
   const { config, apps } = options.loaded;
@@ -77,10 +96,11 @@ export function createSidecar(options: SidecarOptions): Sidecar {
     createAppQuotaGuard(),
   ];
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageSize, perMessageDeflate: false, clientTracking: false });
-  const http = createServer(createApiRouter({ hub, apps: registry, isReady: () => notReadyReason() === undefined, notReadyReason }));
+  const isTrustedProxy = createProxyMatcher(config.trustProxy);
+  const http = createServer(httpServerOptions(config), createApiRouter({ hub, apps: registry, isReady: () => notReadyReason() === undefined, notReadyReason, isTrustedProxy }));
   http.on('upgrade', createUpgradeHandler({
     hub, apps: registry, wss, guards,
-    isTrustedProxy: createProxyMatcher(config.trustProxy),
+    isTrustedProxy,
     isAccepting: () => accepting,
     keepHeaders: Boolean(config.authUrl || config.userAuthUrl),
   }));
