@@ -106,7 +106,9 @@ export function createSidecar(options: SidecarOptions): Sidecar {
   }));
   http.on('clientError', (err, socket) => {
     logger.debug({ err: err.message }, 'malformed HTTP request');
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    // --http-headers-timeout / --http-request-timeout end up here too; they get their own status.
+    const status = (err as NodeJS.ErrnoException).code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
   });
   let stopHeartbeat: (() => void) | undefined;
   let closing: Promise<void> | undefined;

@@ -8,12 +8,24 @@ import { hmacSha256Hex, md5Hex, safeEqual } from './signatures.js';
  * sorted, joined unescaped.
  */
 export function apiStringToSign(method: string, path: string, params: ReadonlyMap<string, string>): string {
+  // Signers send lower-case names in sorted order (auth_signature aside), so the query is
+  // usually joined in one pass; any other order falls back to sorting.
+  let query = '';
+  let previous = '';
+  for (const [name, value] of params) {
+    if (name === 'auth_signature') continue;
+    if (name <= previous || name !== name.toLowerCase()) return `${method.toUpperCase()}\n${path}\n${sortedQuery(params)}`;
+    previous = name;
+    query += query === '' ? `${name}=${value}` : `&${name}=${value}`;
+  }
+  return `${method.toUpperCase()}\n${path}\n${query}`;
+}
+
+function sortedQuery(params: ReadonlyMap<string, string>): string {
   const entries: Array<[string, string]> = [];
   for (const [name, value] of params) if (name !== 'auth_signature') entries.push([name.toLowerCase(), value]);
   entries.sort(byName);
-  let query = '';
-  for (const [name, value] of entries) query += query === '' ? `${name}=${value}` : `&${name}=${value}`;
-  return `${method.toUpperCase()}\n${path}\n${query}`;
+  return entries.map(([name, value]) => `${name}=${value}`).join('&');
 }
 
 function byName(a: [string, string], b: [string, string]): number {

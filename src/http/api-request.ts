@@ -7,16 +7,18 @@ import type { App } from '../apps/app.js';
  * listeners shared by every request: no closure, promise or extra object per publish.
  */
 export class ApiRequestMessage extends IncomingMessage {
+  // Declared, not initialized: a field initializer would run for every request, the WebSocket
+  // handshakes included; the router sets them, always in this order, for the requests it reads.
   /** performance.now() when the head was parsed. */
-  apiStarted = 0;
-  apiResponse: ServerResponse | null = null;
-  apiRoute = '';
-  apiApp: App | null = null;
-  apiParams: Map<string, string> | null = null;
+  declare apiStarted: number;
+  declare apiResponse: ServerResponse;
+  declare apiRoute: string;
+  declare apiApp: App;
+  declare apiParams: Map<string, string>;
   /** Decoded path segments of the route match. */
-  apiMatch: string[] | null = null;
-  /** Body chunks so far; null when not reading (not started, done, or given up). */
-  bodyChunks: Buffer[] | null = null;
-  bodySize = 0;
-  bodyLimit = 0;
+  declare apiMatch: string[];
+  /** Body chunks so far; null when done or given up. */
+  declare bodyChunks: Buffer[] | null;
+  declare bodySize: number;
+  declare bodyLimit: number;
 }

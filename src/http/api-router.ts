@@ -116,10 +116,10 @@ export function createApiRouter(options: ApiRouterOptions): (req: ApiRequestMess
 
   /** The whole body is in: check it against body_md5 and run the route. */
   function handleBody(req: ApiRequestMessage, body: Buffer): void {
-    const res = req.apiResponse!;
+    const res = req.apiResponse;
     const route = req.apiRoute;
-    const app = req.apiApp!;
-    const params = req.apiParams!;
+    const app = req.apiApp;
+    const params = req.apiParams;
     const check = verifyBodyMd5(body, params);
     if (!check.ok) {
       reply(req, res, route, fail(CODES.httpBadSignature, check.reason), app.id);
@@ -127,7 +127,7 @@ export function createApiRouter(options: ApiRouterOptions): (req: ApiRequestMess
     }
     let answer: ApiReply | Promise<ApiReply>;
     try {
-      answer = ROUTES_BY_NAME.get(route)!.handle(hub, { app, params, body }, req.apiMatch!);
+      answer = ROUTES_BY_NAME.get(route)!.handle(hub, { app, params, body }, req.apiMatch);
     } catch (err) {
       hub.logger.error({ err, route }, 'HTTP API handler failed');
       answer = fail(CODES.httpInternal);
@@ -140,7 +140,7 @@ export function createApiRouter(options: ApiRouterOptions): (req: ApiRequestMess
     this.bodySize += chunk.length;
     if (this.bodySize > this.bodyLimit) {
       this.bodyChunks = null;
-      reply(this, this.apiResponse!, this.apiRoute, fail(CODES.httpPayloadTooLarge, 'Request body too large'), this.apiApp!.id);
+      reply(this, this.apiResponse, this.apiRoute, fail(CODES.httpPayloadTooLarge, 'Request body too large'), this.apiApp.id);
       return;
     }
     this.bodyChunks.push(chunk);
@@ -156,7 +156,7 @@ export function createApiRouter(options: ApiRouterOptions): (req: ApiRequestMess
   function onError(this: ApiRequestMessage): void {
     if (this.bodyChunks === null) return;
     this.bodyChunks = null;
-    reply(this, this.apiResponse!, this.apiRoute, fail(CODES.httpBadRequest, 'Request body could not be read'), this.apiApp!.id);
+    reply(this, this.apiResponse, this.apiRoute, fail(CODES.httpBadRequest, 'Request body could not be read'), this.apiApp.id);
   }
 
   /** Everything up to the body; returns a refusal, or undefined once the body is being read. */
@@ -221,6 +221,11 @@ export function createApiRouter(options: ApiRouterOptions): (req: ApiRequestMess
   return (req, res) => {
     req.apiStarted = performance.now();
     const refusal = route(req, res);
-    if (refusal) reply(req, res, refusal[0], refusal[1], refusal[2]);
+    if (!refusal) return;
+    // The head is parsed before the rest of the same packet: wait for that to be parsed too, so a
+    // refused request whose body came along keeps its keep-alive connection; one whose body is
+    // still missing is answered now and closed rather than waited for.
+    if (hasUnreadBody(req)) setImmediate(() => reply(req, res, refusal[0], refusal[1], refusal[2]));
+    else reply(req, res, refusal[0], refusal[1], refusal[2]);
   };
 }
