@@ -188,7 +188,7 @@ export function createApiRouter(options: ApiRouterOptions): (req: ApiRequestMess
     if (candidate.method !== method) return [name, fail(CODES.httpMethodNotAllowed, `Use ${candidate.method} for this route`)];
     const decoded: string[] = [];
     for (const part of match) {
-      const value = decodePathSegment(part);
+      const value = part.includes('%') ? decodePathSegment(part) : part;
       if (value === undefined) return [name, fail(CODES.httpBadRequest, 'Malformed percent-encoding in the path')];
       decoded.push(value);
     }
