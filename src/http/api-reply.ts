@@ -6,8 +6,6 @@ export interface ApiReply {
   headers?: Record<string, string>;
   /** Set on refusals: the catalogue entry their log line and counter name. */
   entry?: CodeEntry;
-  /** Why, in words safe to log (no secrets, no signatures); defaults to the body's error. */
-  detail?: string;
 }
 
 export function ok(body: unknown = {}): ApiReply {

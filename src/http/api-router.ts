@@ -89,11 +89,12 @@ export function createApiRouter(options: ApiRouterOptions): (req: ApiRequestMess
   }
 
   // The error path only: one observer call (rate-capped log line, counter by code and reason).
+  // The detail is the reply's error text, which never holds a secret or a signature.
   function refused(req: ApiRequestMessage, route: string, answer: ApiReply, appId: string | undefined): void {
     const error = (answer.body as { error?: unknown }).error;
     hub.observers.emit('rejected', {
       entry: answer.entry!,
-      detail: answer.detail ?? (typeof error === 'string' ? error : answer.entry!.message),
+      detail: typeof error === 'string' ? error : answer.entry!.message,
       ip: resolveClientIp(req, options.isTrustedProxy),
       route,
       ...(appId === undefined ? {} : { appId: appId.slice(0, 64) }),
