@@ -97,7 +97,11 @@ export function createSidecar(options: SidecarOptions): Sidecar {
   ];
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageSize, perMessageDeflate: false, clientTracking: false });
   const isTrustedProxy = createProxyMatcher(config.trustProxy);
-  const http = createServer(httpServerOptions(config), createApiRouter({ hub, apps: registry, isReady: () => notReadyReason() === undefined, notReadyReason, isTrustedProxy }));
+  const router = createApiRouter({ hub, apps: registry, isReady: () => notReadyReason() === undefined, notReadyReason, isTrustedProxy });
+  const http = createServer(httpServerOptions(config), router);
+  // `Expect: 100-continue` requests come to the router before node:http invites their body, so a
+  // request refused on its head never has its body sent at all.
+  http.on('checkContinue', router);
   http.on('upgrade', createUpgradeHandler({
     hub, apps: registry, wss, guards,
     isTrustedProxy,

@@ -216,6 +216,8 @@ export function createApiRouter(options: ApiRouterOptions): (req: ApiRequestMess
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+    // Requests that asked to wait come through 'checkContinue': invite the body only now.
+    if (req.headers.expect === '100-continue') res.writeContinue();
     return undefined;
   }
 

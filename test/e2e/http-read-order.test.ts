@@ -85,4 +85,20 @@ describe('HTTP API read order and timeouts', () => {
     while (!received().includes('{}')) await once(socket, 'data');
     expect(received().match(/HTTP\/1\.1 \d+/g)).toEqual(['HTTP/1.1 401', 'HTTP/1.1 200']);
   });
+
+  it('answers `Expect: 100-continue` from the head: no invitation for a refused request, one for a valid one', async () => {
+    const server = await startSidecar();
+    const refused = await openSocket(server.port);
+    refused.socket.write(signedHead(server, 'wrong-key', server.app.secret).replace('\r\n\r\n', '\r\nExpect: 100-continue\r\n\r\n'));
+    await refused.closed;
+    expect(refused.received()).toMatch(/^HTTP\/1\.1 401 /);
+    expect(refused.received()).not.toContain('100 Continue');
+
+    const accepted = await openSocket(server.port);
+    accepted.socket.write(signedHead(server, server.app.key, server.app.secret).replace('\r\n\r\n', '\r\nExpect: 100-continue\r\n\r\n'));
+    while (!accepted.received().includes('100 Continue')) await once(accepted.socket, 'data');
+    accepted.socket.write(BODY);
+    while (!accepted.received().includes('{}')) await once(accepted.socket, 'data');
+    expect(accepted.received()).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+  });
 });
