@@ -24,7 +24,7 @@ import { repoRoot } from './lib/servers.mjs';
 import { cpuModel } from './lib/proc.mjs';
 import * as scenarios from './lib/scenarios.mjs';
 import { clusterPlan, clusterScenario, renderCluster } from './lib/cluster.mjs';
-import { buildRows, renderTable, runLogRow, appendRunLog } from './lib/report.mjs';
+import { buildRows, renderTable, runLogRow, appendRunLog, publishGuard } from './lib/report.mjs';
 import { summarizeProfile, printProfile } from './lib/profile-summary.mjs';
 
 const argv = process.argv.slice(2);
@@ -146,7 +146,7 @@ for (const n of notes) console.log(`  ${n}`);
 const results = {};
 let order = 0;
 
-async function both(key, title, run) {
+async function both(key, title, run, only = kinds) {
   if (Date.now() - started > budgetMs) {
     console.log(`\n${title}: skipped, the run's time budget is spent`);
     results[key] = { skipped: true };
@@ -155,7 +155,7 @@ async function both(key, title, run) {
   console.log(`\n${title}`);
   results[key] ??= {};
   // Alternate which server goes first, so a drift in the box's state hits both alike.
-  const sequence = order++ % 2 === 0 ? kinds : [...kinds].reverse();
+  const sequence = order++ % 2 === 0 ? only : [...only].reverse();
   for (const kind of sequence) {
     console.log(`  ${kind}`);
     const t = Date.now();
@@ -212,7 +212,13 @@ try {
   if (wanted.includes('ceiling')) await both('ceiling', 'Fan-out ceiling: rate sweep, 1000 subscribers', (k) => scenarios.ceiling(env, k, cfg.ceiling));
   if (wanted.includes('idle')) await both('idle', `Idle memory: ${cfg.idle.steps.join(' / ')} subscribed connections`, (k) => scenarios.idleMemory(env, k, cfg.idle));
   if (wanted.includes('handshake')) await both('handshake', `Handshakes: ${cfg.handshake.total} connect + subscribe`, (k) => scenarios.handshakes(env, k, cfg.handshake));
-  if (wanted.includes('publish')) await both('publish', `HTTP publish: ${cfg.publish.concurrency} concurrent, ${cfg.publish.durationMs / 1000} s`, (k) => scenarios.httpPublish(env, k, cfg.publish));
+  if (wanted.includes('publish')) {
+    await both('publish', `HTTP publish: ${cfg.publish.concurrency} concurrent, ${cfg.publish.durationMs / 1000} s`, (k) => scenarios.httpPublish(env, k, cfg.publish));
+    // The baseline has no batch route: batch_events is compared with the sidecar's own single-event events/s.
+    if (kinds.includes('sidecar')) {
+      await both('publish-batch', `HTTP batch_events: ${cfg.publishBatch.batch} events per request, ${cfg.publishBatch.concurrency} concurrent, ${cfg.publishBatch.durationMs / 1000} s`, (k) => scenarios.httpPublish(env, k, cfg.publishBatch), ['sidecar']);
+    }
+  }
   if (wanted.includes('presence')) await both('presence', `Presence join: ${cfg.presence.members} members`, (k) => scenarios.presenceJoin(env, k, cfg.presence));
   if (wanted.includes('cluster')) {
     // Not sidecar vs baseline: the same sidecar as one local node and as two nodes on Redis.
@@ -238,6 +244,9 @@ const { cluster: clusterResults, ...pairResults } = results;
 const rows = buildRows(pairResults);
 if (Object.keys(pairResults).length > 0) console.log(`\n${renderTable(rows)}\n`);
 if (clusterResults) console.log(`\n${renderCluster(clusterResults)}\n`);
+// The regression guard for the publish path (issue 10): printed by every run, --quick included.
+const guard = publishGuard(rows);
+if (guard) console.log(`${guard}\n`);
 for (const n of notes) console.log(n);
 console.log('Ratio = sidecar / baseline. CPU is utime+stime of the server process from /proc; kernel interrupt');
 console.log('time for loopback TCP is charged to neither server. "(noisy)": other processes on the box took more');

@@ -8,6 +8,8 @@ export interface RejectionInfo {
   ip?: string;
   /** Set for subscription rejections. */
   channel?: string;
+  /** Set for HTTP API refusals: the route name (events, channels, not_found...). */
+  route?: string;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerOptions } from 'node:http';
 import { getHeapStatistics } from 'node:v8';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
@@ -7,6 +7,7 @@ import type { AuthForwarder } from './auth/auth-forwarder.js';
 import { Hub } from './channels/hub.js';
 import { createCluster, type Cluster } from './cluster/create-cluster.js';
 import type { LoadedConfig } from './config/load-config.js';
+import type { Config } from './config/schema.js';
 import { createAppQuotaGuard, createServerCapacityGuard } from './guards/capacity-guards.js';
 import { createProxyMatcher } from './guards/client-ip.js';
 import type { HandshakeGuard } from './guards/handshake-guard.js';
@@ -15,6 +16,7 @@ import { createIpConnectionGuard } from './guards/ip-connection-guard.js';
 import { createOriginGuard } from './guards/origin-guard.js';
 import { subscriptionBudgetWarning } from './guards/subscription-cap.js';
 import { createApiRouter } from './http/api-router.js';
+import { ApiRequestMessage } from './http/api-request.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { createRejectionLog } from './logging/rejection-log.js';
 import { Observers, type ServerObserver } from './observers.js';
@@ -59,6 +61,23 @@ export interface Sidecar {
   isReady(): boolean;
 }
 
+/**
+ * node:http with explicit timeouts instead of its defaults (headers 60 s, request 300 s): a client
+ * that trickles a request holds a socket for at most --http-request-timeout. Node checks them on
+ * an interval, which is kept well below the shortest one so a timeout fires close to its value.
+ */
+function httpServerOptions(config: Config): ServerOptions<typeof ApiRequestMessage> {
+  const headersTimeout = Math.round(config.httpHeadersTimeout * 1000);
+  const requestTimeout = Math.round(config.httpRequestTimeout * 1000);
+  return {
+    IncomingMessage: ApiRequestMessage,
+    headersTimeout,
+    requestTimeout,
+    keepAliveTimeout: Math.round(config.httpKeepAliveTimeout * 1000),
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeout / 4))),
+  };
+}
+
 /** Wires the hub, the upgrade path with its guards, the HTTP API and the heartbeat. */
 export function createSidecar(options: SidecarOptions): Sidecar {
   const { config, apps } = options.loaded;
@@ -100,17 +119,24 @@ export function createSidecar(options: SidecarOptions): Sidecar {
     createAppQuotaGuard(),
   ];
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageSize, perMessageDeflate: false, clientTracking: false });
-  const http = createServer(createApiRouter({ hub, apps: registry, isReady: () => notReadyReason() === undefined, notReadyReason }));
+  const isTrustedProxy = createProxyMatcher(config.trustProxy);
+  const router = createApiRouter({ hub, apps: registry, isReady: () => notReadyReason() === undefined, notReadyReason, isTrustedProxy });
+  const http = createServer(httpServerOptions(config), router);
+  // `Expect: 100-continue` requests come to the router before node:http invites their body, so a
+  // request refused on its head never has its body sent at all.
+  http.on('checkContinue', router);
   http.on('upgrade', createUpgradeHandler({
     hub, apps: registry, wss, guards,
-    isTrustedProxy: createProxyMatcher(config.trustProxy),
+    isTrustedProxy,
     isAccepting: () => accepting,
     trackConnection: ipConnections.track,
     keepHeaders: Boolean(config.authUrl || config.userAuthUrl),
   }));
   http.on('clientError', (err, socket) => {
     logger.debug({ err: err.message }, 'malformed HTTP request');
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    // --http-headers-timeout / --http-request-timeout end up here too; they get their own status.
+    const status = (err as NodeJS.ErrnoException).code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
   });
   let stopHeartbeat: (() => void) | undefined;
   let closing: Promise<void> | undefined;

@@ -7,6 +7,7 @@ import { startServer, pinned, APP } from './servers.mjs';
 import { runLoad } from './load.mjs';
 import { rssBytes, measureWindow } from './proc.mjs';
 import { signApiQuery } from './sign.mjs';
+import { publishRequest } from './publish-request.mjs';
 
 /** Settings per mode. Durations in ms. */
 export function plan({ quick, maxIdleConnections }) {
@@ -32,6 +33,7 @@ export function plan({ quick, maxIdleConnections }) {
     idle: { steps: [...new Set(idleSteps)] },
     handshake: { total: quick ? 5000 : 10_000, concurrency: 128, attempts: quick ? 1 : 3 },
     publish: { concurrency: 32, warmupMs: 1000, durationMs: quick ? 4000 : 10_000, attempts: quick ? 1 : 2 },
+    publishBatch: { concurrency: 32, warmupMs: 1000, durationMs: quick ? 3000 : 10_000, attempts: quick ? 1 : 2, batch: 10 },
     presence: { members: 1000, attempts: quick ? 1 : 3 },
   };
 }
@@ -203,8 +205,9 @@ export async function handshakes(env, kind, cfg) {
 }
 
 export async function httpPublish(env, kind, cfg) {
+  const label = cfg.batch ? `${kind}-publish-batch` : `${kind}-publish`;
   return cleanest(env, cfg.attempts, (attempt) =>
-    withServer(env, kind, `${kind}-publish-${attempt}`, (server) =>
+    withServer(env, kind, `${label}-${attempt}`, (server) =>
       env.wrk ? wrkPublish(env, server, cfg) : runLoad(
         'publish.mjs',
         { ...loadParams(env, server, cfg.durationMs + 60_000), ...cfg },
@@ -215,8 +218,7 @@ export async function httpPublish(env, kind, cfg) {
 }
 
 async function wrkPublish(env, server, cfg) {
-  const path = `/apps/${APP.id}/events`;
-  const body = JSON.stringify({ name: 'bench-event', channel: 'bench-empty', data: JSON.stringify({ message: 'x'.repeat(80) }) });
+  const { path, body } = publishRequest({ appId: APP.id, batch: cfg.batch ?? 0 });
   const query = signApiQuery({ method: 'POST', path, body, key: APP.key, secret: APP.secret });
   const script = join(env.logDir, 'publish.lua');
   writeFileSync(
@@ -238,12 +240,15 @@ async function wrkPublish(env, server, cfg) {
   const p99 = wrkLatency(/\s99%\s+([\d.]+)(us|ms|s)/.exec(out));
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+  const perSecond = non2xx > 0 ? Math.round(rps * (1 - non2xx / Math.max(1, total))) : Math.round(rps);
   return {
     client: 'wrk',
     concurrency: cfg.concurrency,
     requests: total,
     non2xx,
-    perSecond: non2xx > 0 ? Math.round(rps * (1 - non2xx / Math.max(1, total))) : Math.round(rps),
+    perSecond,
+    events: cfg.batch || 1,
+    eventsPerSecond: perSecond * (cfg.batch || 1),
     latencyMs: { p50, p99 },
     serverCpuUsPerRequest: total ? +(m.serverCpuUs / total).toFixed(2) : null,
     ...m,

@@ -25,23 +25,29 @@ export function pinned(cpu, nice, command) {
   return [cmd[0], cmd.slice(1)];
 }
 
+/**
+ * Caps a production default must have but a 15,000-connection bench from one IP must lift, by
+ * option name. Each is passed only when the benched build's schema has it, so the bench runs
+ * against older checkouts (--sidecar-root) too.
+ */
+const LIFTED_CAPS = {
+  maxConnections: '0',
+  maxConnectionsPerIp: '0',
+  maxSubscriptions: '0',
+  handshakeRate: '0',
+  metricsPort: '0',
+  maxPresenceMembers: '2000',
+};
+
 /** Command line of each server; the sidecar gets its default options plus the limits the bench must lift. */
-export function serverArgs(kind, sidecarRoot = repoRoot, extraArgs = []) {
+export async function serverArgs(kind, sidecarRoot = repoRoot, extraArgs = []) {
   const common = ['--host', '127.0.0.1', '--port', '0', '--app-id', APP.id, '--app-key', APP.key, '--app-secret', APP.secret];
   if (kind === 'baseline') return [join(repoRoot, 'bench', 'baseline-server.mjs'), ...common];
-  return [
-    join(sidecarRoot, 'bin', 'pusher-sidecar.js'),
-    'serve',
-    ...common,
-    '--log-level', 'info',
-    '--log-format', 'json',
-    // Limits a production default must have but a 15,000-connection bench from one IP must lift.
-    '--max-connections', '0',
-    '--handshake-rate', '0',
-    '--metrics-port', '0',
-    '--max-presence-members', '2000',
-    ...extraArgs,
-  ];
+  const { CONFIG_SCHEMA } = await import(pathToFileURL(join(sidecarRoot, 'dist', 'config', 'schema.js')).href);
+  const lifted = Object.entries(LIFTED_CAPS)
+    .filter(([name]) => Object.hasOwn(CONFIG_SCHEMA, name))
+    .flatMap(([name, value]) => [`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, value]);
+  return [join(sidecarRoot, 'bin', 'pusher-sidecar.js'), 'serve', ...common, '--log-level', 'info', '--log-format', 'json', ...lifted, ...extraArgs];
 }
 
 /**
@@ -56,7 +62,7 @@ export async function startServer(kind, { cpu, nice = false, logDir, cpuProfDir 
   const fd = openSync(logFile, 'w');
   const nodeArgs = ['--expose-gc', '--import', probe];
   if (cpuProfDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', cpuProfDir, '--cpu-prof-name', `${label}.cpuprofile`);
-  const argv = [...nodeArgs, ...serverArgs(kind, sidecarRoot, extraArgs)];
+  const argv = [...nodeArgs, ...(await serverArgs(kind, sidecarRoot, extraArgs))];
   const [cmd, args] = pinned(cpu, nice, [process.execPath, ...argv]);
   const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', fd, fd, 'ipc'], env: { ...process.env, NODE_ENV: 'production' } });
   closeSync(fd);

@@ -1,11 +1,13 @@
 // HTTP publish throughput: signed POST /apps/{id}/events to a channel nobody subscribes to, from
 // `concurrency` keep-alive connections each with one request in flight. The request is signed once
 // (the signature stays valid for 600 s, and the server verifies it on every request anyway).
+// With `batch: N`, POST /apps/{id}/batch_events carrying N such events (one channel each).
 import { Histogram } from '../lib/histogram.mjs';
 import { openHttp, buildPost } from '../lib/http-raw.mjs';
 import { signApiQuery } from '../lib/sign.mjs';
 import { measureWindow } from '../lib/proc.mjs';
 import { main, params, sleep } from './common.mjs';
+import { publishRequest } from '../lib/publish-request.mjs';
 
 const {
   port,
@@ -19,11 +21,11 @@ const {
   warmupMs = 1000,
   durationMs = 10_000,
   channel = 'bench-empty',
+  batch = 0,
 } = params;
 
 main(async () => {
-  const path = `/apps/${appId}/events`;
-  const body = JSON.stringify({ name: 'bench-event', channel, data: JSON.stringify({ message: 'x'.repeat(80) }) });
+  const { path, body } = publishRequest({ appId, channel, batch });
   const query = signApiQuery({ method: 'POST', path, body, key, secret });
   const request = buildPost({ port, pathAndQuery: `${path}?${query}`, body });
 
@@ -73,6 +75,8 @@ main(async () => {
     firstNon200: firstStatus,
     perSecond: Math.round(ok / elapsed),
     latencyMs: { p50: lat.p50Us / 1000, p99: lat.p99Us / 1000, max: lat.maxUs / 1000 },
+    events: batch || 1,
+    eventsPerSecond: Math.round((ok * (batch || 1)) / elapsed),
     serverCpuUsPerRequest: ok ? +(m.serverCpuUs / ok).toFixed(2) : null,
     ...m,
   };

@@ -8,15 +8,16 @@ export function registerCodesCommand(program: Command, io: CliIO): void {
     .command('codes [code]')
     .description('Explain the close codes, pusher:error codes and HTTP statuses the server emits')
     .action((code: string | undefined) => {
-      const entries = code === undefined ? ALL_CODES : findCodes(Number(code));
+      // A number, or a reason name as logs and metrics print it (`codes origin_not_allowed`).
+      const entries = code === undefined ? ALL_CODES : /^\d+$/.test(code) ? findCodes(Number(code)) : ALL_CODES.filter((e) => e.id === code.toLowerCase());
       if (entries.length === 0) {
-        io.stderr.write(`pusher-sidecar: ${code} is not a code this server emits. Run "pusher-sidecar codes" for the list.\n`);
+        io.stderr.write(`pusher-sidecar: ${code} is not a code this server emits (nor a reason name). Run "pusher-sidecar codes" for the list.\n`);
         io.setExitCode(1);
         return;
       }
       if (code === undefined) {
         for (const e of entries) io.stdout.write(`${String(e.code).padEnd(5)} ${describeKind(e).padEnd(26)} ${e.message}\n`);
-        io.stdout.write('\nRun "pusher-sidecar codes <code>" for what to do about one.\n');
+        io.stdout.write('\nRun "pusher-sidecar codes <code or reason>" for what to do about one.\n');
         return;
       }
       for (const e of entries) {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createLaravelAuthForwarder } from '../auth/laravel-auth-forwarder.js';
 import { clusterRedisUrl } from '../cluster/create-cluster.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../logging/logger.js';
@@ -51,11 +50,14 @@ export function registerServeCommand(program: Command, io: CliIO): void {
       logger.warn('Using the built-in development app (id "app-id", key "app-key" and its well-known secret). These credentials are public: for local development only. Set --app-id/--app-key/--app-secret, an apps file, or run inside a Laravel project with broadcasting configured.');
     }
     // Server-side auth: subscriptions and sign-ins with an empty auth are authorized by Laravel.
-    const operations = createOperations({ loaded: result.value, logger, version: packageVersion() });
+    const operations = await createOperations({ loaded: result.value, logger, version: packageVersion() });
     const onOutcome = (outcome: string, seconds: number) => {
       for (const observer of operations.observers) observer.authForwarded?.(outcome, seconds);
     };
-    const authForwarder = config.authUrl || config.userAuthUrl ? createLaravelAuthForwarder(config, logger, { onOutcome }) : undefined;
+    // Loaded only when used: it brings undici, which a default start has no need for.
+    const authForwarder = config.authUrl || config.userAuthUrl
+      ? (await import('../auth/laravel-auth-forwarder.js')).createLaravelAuthForwarder(config, logger, { onOutcome })
+      : undefined;
     // Each worker's metrics carry its number: a scrape through the shared port reaches any one of them.
     if (worker !== undefined) operations.metrics?.registry.setDefaultLabels({ worker: String(worker) });
     const sidecar = createSidecar({

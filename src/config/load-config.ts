@@ -150,6 +150,9 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
     if (config[key] && !/^https?:\/\/[^/]/.test(config[key])) errors.push(`${flagName(key)}: must be an http:// or https:// URL`);
   }
   if (config.redisUrl && !/^rediss?:\/\/[^/]/.test(config.redisUrl)) errors.push(`${flagName('redisUrl')}: must be a redis:// or rediss:// URL`);
+  if (config.httpHeadersTimeout > config.httpRequestTimeout) {
+    errors.push(`${flagName('httpHeadersTimeout')}: must not be longer than ${flagName('httpRequestTimeout')} (${config.httpRequestTimeout} s); lower it or raise the request timeout`);
+  }
   for (const entry of config.trustProxy) {
     if (!isValidCidr(entry)) errors.push(`${flagName('trustProxy')}: "${entry}" is not an IP address or CIDR (e.g. 10.0.0.0/8)`);
   }

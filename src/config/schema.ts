@@ -31,6 +31,9 @@ export const CONFIG_SCHEMA = {
   host: { type: 'string', default: '127.0.0.1', group: 'server', unit: 'HOST', description: 'Address to listen on (WebSocket and HTTP API share it).' },
   port: { type: 'integer', default: 6001, min: 0, max: 65535, group: 'server', unit: 'PORT', description: 'Port to listen on; 0 picks a free one (the ready log line names it).' },
   shutdownTimeout: { type: 'number', default: 10, min: 0, group: 'server', unit: 'SECONDS', description: 'On SIGTERM/SIGINT: how long to wait for sockets, HTTP requests and webhooks before exiting.' },
+  httpHeadersTimeout: { type: 'number', default: 10, min: 0.01, group: 'server', unit: 'SECONDS', description: 'An HTTP request (API call or WebSocket handshake) must send its whole head within this time, else it is answered 408 and closed.' },
+  httpRequestTimeout: { type: 'number', default: 15, min: 0.01, group: 'server', unit: 'SECONDS', description: 'An HTTP API request must arrive whole (head and body) within this time, else it is answered 408 and closed; not less than --http-headers-timeout.' },
+  httpKeepAliveTimeout: { type: 'number', default: 5, min: 0.01, group: 'server', unit: 'SECONDS', description: 'An idle keep-alive HTTP connection is closed after this time.' },
 
   appId: { type: 'string', default: 'app-id', group: 'app', unit: 'ID', description: 'App id of the single app (else PUSHER_APP_ID / REVERB_APP_ID from ./.env).' },
   appKey: { type: 'string', default: 'app-key', group: 'app', unit: 'KEY', description: 'App key of the single app (public; clients connect to /app/{key}).' },

@@ -59,9 +59,12 @@ export class Connection {
   closed = false;
   /** Inbound messages dropped for rate since the last accepted one. */
   droppedMessages = 0;
-  readonly clientEvents: TokenBucket;
   readonly messages: TokenBucket;
-  readonly #limits: ConnectionLimits;
+  #clientEvents: TokenBucket | undefined;
+  // Two numbers, not the limits object: the upgrade builds one per connection, and keeping it
+  // would cost every idle socket its bytes.
+  readonly #maxBufferedBytes: number;
+  readonly #clientEventRate: number;
   readonly #onSlow: (connection: Connection) => void;
   readonly #clock: () => number;
 
@@ -73,10 +76,10 @@ export class Connection {
     this.ip = init.ip;
     this.headers = init.headers;
     this.lastActivity = init.now;
-    this.#limits = init.limits;
+    this.#maxBufferedBytes = init.limits.maxBufferedBytes;
+    this.#clientEventRate = init.limits.clientEventRate;
     this.#onSlow = init.onSlow;
     this.#clock = init.clock;
-    this.clientEvents = new TokenBucket(init.limits.clientEventRate, init.limits.clientEventRate, init.now);
     this.messages = new TokenBucket(init.limits.messageRate, init.limits.messageBurst, init.now);
     this.socket.on('drain', () => {
       this.blockedSince = 0;
@@ -105,7 +108,16 @@ export class Connection {
     const buffered = this.socket.writableLength;
     if (buffered === 0) return;
     if (this.blockedSince === 0 && this.socket.writableNeedDrain) this.blockedSince = this.#clock();
-    if (buffered > this.#limits.maxBufferedBytes) this.#onSlow(this);
+    if (buffered > this.#maxBufferedBytes) this.#onSlow(this);
+  }
+
+  /**
+   * The client-event bucket, made on the first client event (most sockets never send one). It
+   * starts full, as one made at connect time would be by then.
+   */
+  get clientEvents(): TokenBucket {
+    this.#clientEvents ??= new TokenBucket(this.#clientEventRate, this.#clientEventRate, this.#clock());
+    return this.#clientEvents;
   }
 
   get bufferedAmount(): number {

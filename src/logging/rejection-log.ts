@@ -34,7 +34,7 @@ export function createRejectionLog(logger: Logger, options: RejectionLogOptions 
   };
 
   return {
-    rejected({ entry, detail, appId, ip, channel }) {
+    rejected({ entry, detail, appId, ip, channel, route }) {
       const at = now();
       let window = windows.get(entry.id);
       if (!window || at - window.startedAt >= 1000) {
@@ -47,7 +47,7 @@ export function createRejectionLog(logger: Logger, options: RejectionLogOptions 
         return;
       }
       window.lines++;
-      const fields = { code: entry.code, reason: entry.id, appId, ip, ...(channel === undefined ? {} : { channel }) };
+      const fields = { code: entry.code, reason: entry.id, appId, ip, ...(channel === undefined ? {} : { channel }), ...(route === undefined ? {} : { route }) };
       if (WARN_REASONS.has(entry.id)) logger.warn(fields, detail);
       else logger.info(fields, detail);
     },

@@ -115,7 +115,7 @@ export class Metrics implements ServerObserver, WebhookStats {
 
     this.#opened = new Counter({ name: `${p}connections_opened_total`, help: 'WebSocket connections accepted.', labelNames: ['app_id'], registers });
     this.#closed = new Counter({ name: `${p}connections_closed_total`, help: 'WebSocket connections closed, by close code ("other" for codes the server does not know).', labelNames: ['app_id', 'code'], registers });
-    this.#rejections = new Counter({ name: `${p}rejections_total`, help: 'Refused handshakes, closes, subscription errors and limits, by code and reason (see `pusher-sidecar codes`).', labelNames: ['code', 'reason'], registers });
+    this.#rejections = new Counter({ name: `${p}rejections_total`, help: 'Refused handshakes, closes, subscription errors, limits and HTTP API refusals, by code and reason (see `pusher-sidecar codes`).', labelNames: ['code', 'reason'], registers });
     this.#messagesIn = new Counter({ name: `${p}messages_received_total`, help: 'WebSocket messages received from clients.', labelNames: ['app_id'], registers });
     this.#bytesIn = new Counter({ name: `${p}received_bytes_total`, help: 'WebSocket payload bytes received from clients.', labelNames: ['app_id'], registers });
     this.#messagesOut = new Counter({ name: `${p}messages_sent_total`, help: 'Channel messages written to client sockets (one per recipient).', labelNames: ['app_id'], registers });

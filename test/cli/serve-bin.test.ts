@@ -62,4 +62,13 @@ describe('pusher-sidecar codes', () => {
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toContain('not a code this server emits');
   });
+
+  it('explains a reason name as logs and metrics print it', async () => {
+    const byReason = await runBin(['codes', 'http_bad_signature']);
+    expect(byReason.exitCode).toBe(0);
+    expect(byReason.stdout).toContain('401 — Invalid signature or timestamp');
+    const origin = await runBin(['codes', 'origin_not_allowed']);
+    expect(origin.stdout).toContain('4009');
+    expect((await runBin(['codes', 'no_such_reason'])).exitCode).toBe(1);
+  });
 });

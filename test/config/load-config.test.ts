@@ -111,6 +111,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses a headers timeout longer than the request timeout (node:http would throw at start)', () => {
+    expect(errors(loadConfig({ cwd: dir(), env: {}, flags: { httpHeadersTimeout: '20', httpRequestTimeout: '15' } }))).toEqual([
+      '--http-headers-timeout: must not be longer than --http-request-timeout (15 s); lower it or raise the request timeout',
+    ]);
+    expect(value(loadConfig({ cwd: dir(), env: { PUSHER_SIDECAR_HTTP_REQUEST_TIMEOUT: '0.5' }, flags: { httpHeadersTimeout: '0.25' } })).config).toMatchObject({
+      httpHeadersTimeout: 0.25, httpRequestTimeout: 0.5, httpKeepAliveTimeout: 5,
+    });
+  });
+
   it('derives a flag and an env twin for every option in the schema', () => {
     for (const key of OPTION_KEYS) {
       expect(flagName(key)).toMatch(/^--[a-z]+(-[a-z]+)*$/);

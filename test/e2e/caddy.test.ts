@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { pusherClient } from '../helpers/pusher-client.js';
 import { connected, once } from '../helpers/pusher-events.js';
 import { rawClient } from '../helpers/raw-client.js';
 import { requireBinary } from '../helpers/require-binary.js';
+import { sign } from '../helpers/signing.js';
 import { startSidecar, type TestSidecar } from '../helpers/start-sidecar.js';
 
 /**
@@ -23,6 +25,21 @@ const hasCaddy = requireBinary('caddy');
 interface Stack {
   server: TestSidecar;
   caddyPort: number;
+}
+
+/**
+ * A publish signed as pusher-php signs it (the signature covers only the /apps/... part), sent to
+ * `prefix` + that path, with pusher-js's `protocol=7` added as a probe would.
+ */
+function signedPublishUrl(base: string, server: TestSidecar, prefix: string): { url: string; body: string } {
+  const path = `/apps/${server.app.id}/events`;
+  const body = JSON.stringify({ name: 'probe', channel: 'orders', data: '{}' });
+  const params: Record<string, string> = {
+    auth_key: server.app.key, auth_timestamp: String(Math.floor(Date.now() / 1000)), auth_version: '1.0',
+    body_md5: createHash('md5').update(body).digest('hex'), protocol: '7',
+  };
+  const query = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join('&');
+  return { url: `${base}${prefix}${path}?${query}&auth_signature=${sign(server.app.secret, `POST\n${path}\n${query}`)}`, body };
 }
 
 /** Sidecar + stand-in app on port 0, the installer's snippet for that sidecar, Caddy in front. */
@@ -113,5 +130,39 @@ describe.skipIf(!hasCaddy)('the generated Caddy snippet in a real Caddy', () => 
     const { server, caddyPort } = await startStack({ allowedOrigins: ['https://shop.example.com'] });
     expect((await connectVia(caddyPort, server.app.key, { origin: 'https://shop.example.com' })).accepted).toBe(true);
     expect(await connectVia(caddyPort, server.app.key, { origin: `http://127.0.0.1:${caddyPort}` })).toEqual({ accepted: false, closeCode: 4009 });
+  });
+
+  it('does not expose the HTTP API under /app/ (a signed POST /app/x/apps/{id}/events?…&protocol=7 never reaches the sidecar)', async () => {
+    const { server, caddyPort } = await startStack();
+    const { url, body } = signedPublishUrl(`http://127.0.0.1:${caddyPort}`, server, '/app/x');
+    const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect(await res.text()).toMatch(/^laravel: \/app\/x\/apps\//);
+    // The same request straight to the sidecar is refused too, whatever a proxy forwards.
+    const direct = signedPublishUrl(server.url, server, '/app/x');
+    const refused = await fetch(direct.url, { method: 'POST', body: direct.body, headers: { 'content-type': 'application/json' } });
+    expect(refused.status).toBe(404);
+    // pusher-php's `path` prefix still works for direct calls.
+    const prefixed = signedPublishUrl(server.url, server, '/pusher');
+    const accepted = await fetch(prefixed.url, { method: 'POST', body: prefixed.body, headers: { 'content-type': 'application/json' } });
+    expect(accepted.status).toBe(200);
+  });
+
+  it('refuses the API under /app/ even behind the old, wider `path /app/*` rule', async () => {
+    const server = await startSidecar();
+    const caddyPort = await freePort();
+    const caddy = await startCaddy([
+      '{', '\tadmin off', '\tauto_https off', '}', '',
+      `http://:${caddyPort} {`, '\tbind 127.0.0.1',
+      '\t@old {', '\t\tpath /app/*', '\t\tquery protocol=*', '\t}',
+      `\thandle @old {`, `\t\treverse_proxy 127.0.0.1:${server.port}`, '\t}',
+      '\thandle {', '\t\trespond "app" 200', '\t}',
+      '}', '',
+    ].join('\n'));
+    onCleanup(() => caddy.close());
+    const { url, body } = signedPublishUrl(`http://127.0.0.1:${caddyPort}`, server, '/app/x');
+    const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: 404 });
+    await expect(server.waitForRejection('http_not_found')).resolves.toMatchObject({ route: 'not_found' });
   });
 });

@@ -4,12 +4,12 @@ import { describeChannel, isValidChannelName } from '../../protocol/channel-name
 import { CODES } from '../../protocol/codes.js';
 import { fail, ok, type ApiReply } from '../api-reply.js';
 
-function infoList(params: URLSearchParams): string[] {
+function infoList(params: ReadonlyMap<string, string>): string[] {
   return (params.get('info') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 /** GET /apps/{id}/channels — occupied channels only; `channels` is an object (pusher-php needs it). */
-export async function listChannels(hub: Hub, app: App, params: URLSearchParams): Promise<ApiReply> {
+export async function listChannels(hub: Hub, app: App, params: ReadonlyMap<string, string>): Promise<ApiReply> {
   const prefix = params.get('filter_by_prefix') ?? '';
   const info = infoList(params);
   if (info.some((i) => i !== 'user_count')) return fail(CODES.httpBadRequest, 'info may only be user_count here');
@@ -25,7 +25,7 @@ export async function listChannels(hub: Hub, app: App, params: URLSearchParams):
 }
 
 /** GET /apps/{id}/channels/{name} */
-export async function showChannel(hub: Hub, app: App, name: string, params: URLSearchParams): Promise<ApiReply> {
+export async function showChannel(hub: Hub, app: App, name: string, params: ReadonlyMap<string, string>): Promise<ApiReply> {
   if (!isValidChannelName(name, hub.config.maxChannelNameLength)) return fail(CODES.httpBadRequest, 'Invalid channel name');
   const { kind, cache } = describeChannel(name);
   const info = infoList(params);

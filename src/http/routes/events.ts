@@ -3,7 +3,7 @@ import type { Hub } from '../../channels/hub.js';
 import { describeChannel, isValidChannelName } from '../../protocol/channel-names.js';
 import { CODES } from '../../protocol/codes.js';
 import { stringifyOrUndefined } from '../../protocol/safe-json.js';
-import { fail, ok, type ApiReply } from '../api-reply.js';
+import { OK_EMPTY, fail, ok, type ApiReply } from '../api-reply.js';
 
 const MAX_CHANNELS = 100;
 const MAX_BATCH = 10;
@@ -69,44 +69,50 @@ async function channelInfo(hub: Hub, app: App, event: EventRequest): Promise<Rec
   return out;
 }
 
-function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
+const NOT_JSON = Symbol('not JSON');
+
+function parseJson(body: Buffer): unknown {
   try {
-    return { ok: true, value: JSON.parse(body.toString('utf8')) };
+    return JSON.parse(body.toString('utf8'));
   } catch {
-    return { ok: false };
+    return NOT_JSON;
   }
 }
 
-/** POST /apps/{id}/events */
-export async function triggerEvent(hub: Hub, app: App, body: Buffer): Promise<ApiReply> {
+/** POST /apps/{id}/events; synchronous unless channel info was asked for. */
+export function triggerEvent(hub: Hub, app: App, body: Buffer): ApiReply | Promise<ApiReply> {
   const json = parseJson(body);
-  if (!json.ok) return fail(CODES.httpBadRequest, 'Body must be JSON');
-  const checked = validateEvent(hub, json.value, 'event');
+  if (json === NOT_JSON) return fail(CODES.httpBadRequest, 'Body must be JSON');
+  const checked = validateEvent(hub, json, 'event');
   if (!checked.ok) return checked.reply;
   const { event } = checked;
   hub.publish(app, event.channels, event.name, event.data, event.socketId);
-  if (event.info.length === 0) return ok({});
-  return ok({ channels: await channelInfo(hub, app, event) });
+  if (event.info.length === 0) return OK_EMPTY;
+  return channelInfo(hub, app, event).then((channels) => ok({ channels }));
 }
 
 /** POST /apps/{id}/batch_events: validated as a whole before anything is published. */
-export async function triggerBatch(hub: Hub, app: App, body: Buffer): Promise<ApiReply> {
+export function triggerBatch(hub: Hub, app: App, body: Buffer): ApiReply | Promise<ApiReply> {
   const json = parseJson(body);
-  if (!json.ok) return fail(CODES.httpBadRequest, 'Body must be JSON');
-  const batch = (json.value as { batch?: unknown } | null)?.batch;
+  if (json === NOT_JSON) return fail(CODES.httpBadRequest, 'Body must be JSON');
+  const batch = (json as { batch?: unknown } | null)?.batch;
   if (!Array.isArray(batch)) return fail(CODES.httpBadRequest, 'Body must be {"batch": [events]}');
   if (batch.length > MAX_BATCH) return fail(CODES.httpBadRequest, `batch has more than ${MAX_BATCH} events`);
   const events: EventRequest[] = [];
-  for (const [i, raw] of batch.entries()) {
-    const checked = validateEvent(hub, raw, `batch[${i}]`);
+  for (let i = 0; i < batch.length; i++) {
+    const checked = validateEvent(hub, batch[i], `batch[${i}]`);
     if (!checked.ok) return checked.reply;
     events.push(checked.event);
   }
   for (const event of events) hub.publish(app, event.channels, event.name, event.data, event.socketId);
-  if (!events.some((e) => e.info.length > 0)) return ok({});
+  if (!events.some((e) => e.info.length > 0)) return OK_EMPTY;
+  return batchInfo(hub, app, events);
+}
+
+async function batchInfo(hub: Hub, app: App, events: EventRequest[]): Promise<ApiReply> {
   const replies = [];
   for (const event of events) {
-    const info = await channelInfo(hub, app, event);
+    const info = event.info.length > 0 ? await channelInfo(hub, app, event) : {};
     replies.push(event.info.length > 0 ? (info[event.channels[0]!] ?? {}) : {});
   }
   return ok({ batch: replies });
