@@ -1,51 +1,84 @@
+import { isIP } from 'node:net';
 import type { LoadedConfig } from './config/load-config.js';
+import { createDebugConsole, type DebugConsole, type DebugConsoleOptions } from './console/debug-console.js';
 import type { Logger } from './logging/logger.js';
 import { Metrics } from './metrics/metrics.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
 import type { ServerObserver } from './observers.js';
 import type { Sidecar } from './server.js';
 import { WebhookDispatcher, webhookOptionsFromConfig } from './webhooks/webhook-dispatcher.js';
+import { combineWebhookStats } from './webhooks/webhook-stats.js';
 
 export interface OperationsOptions {
   loaded: Pick<LoadedConfig, 'config' | 'apps'>;
   logger: Logger;
   version: string;
+  /** The Laravel project the console's doctor checks (default: the working directory). */
+  doctor?: DebugConsoleOptions['doctor'];
 }
 
-/** Webhooks and metrics around one sidecar: observers to pass in, a listener to start, a close. */
+/** Webhooks, metrics and the debug console around one sidecar: observers to pass in, a listener to start, a close. */
 export interface Operations {
   readonly observers: ServerObserver[];
   readonly webhooks: WebhookDispatcher;
   /** Undefined when --metrics-port is 0. */
   readonly metrics: Metrics | undefined;
+  /** Undefined when --metrics-port is 0 or --dashboard is false. */
+  readonly console: DebugConsole | undefined;
   /** Starts the /metrics listener (unless disabled), reading gauges from the running sidecar. */
   start(sidecar: Sidecar): Promise<MetricsServer | undefined>;
   /** After `sidecar.close()`: abandons undelivered webhooks (counted, logged), stops /metrics. */
   close(): Promise<void>;
 }
 
+function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1' || host === '[::1]';
+}
+
 export function createOperations(options: OperationsOptions): Operations {
   const { config, apps } = options.loaded;
   const metrics = config.metricsPort > 0 ? new Metrics({ version: options.version }) : undefined;
+  const debugConsole = metrics && config.dashboard
+    ? createDebugConsole({
+      config, logger: options.logger, registry: metrics.registry, version: options.version,
+      ...(options.doctor ? { doctor: options.doctor } : {}),
+    })
+    : undefined;
+  const stats = [metrics, debugConsole?.local].filter((s) => s !== undefined);
   const webhooks = new WebhookDispatcher({
     ...webhookOptionsFromConfig(config),
     apps,
     logger: options.logger,
     userAgent: `pusher-sidecar/${options.version}`,
-    ...(metrics ? { stats: metrics } : {}),
+    ...(stats.length > 0 ? { stats: combineWebhookStats(stats) } : {}),
   });
   let server: MetricsServer | undefined;
   return {
-    observers: metrics ? [webhooks, metrics] : [webhooks],
+    observers: [webhooks, ...(metrics ? [metrics] : []), ...(debugConsole ? [debugConsole.local] : [])],
     webhooks,
     metrics,
+    console: debugConsole,
     async start(sidecar) {
       if (!metrics) return undefined;
       metrics.track({ hub: sidecar.hub, webhookBacklog: () => webhooks.backlog });
-      server = await startMetricsServer({ host: config.metricsHost, port: config.metricsPort, registry: metrics.registry, logger: options.logger });
+      debugConsole?.attach(sidecar.hub);
+      server = await startMetricsServer({
+        host: config.metricsHost, port: config.metricsPort, registry: metrics.registry, logger: options.logger,
+        ...(debugConsole ? { routes: debugConsole.handle } : {}),
+      });
+      if (debugConsole) {
+        options.logger.info({ url: `${server.origin}/` }, `debug console on ${server.origin}/`);
+        if (config.dashboardToken === '' && !isLoopback(config.metricsHost)) {
+          options.logger.warn({ metricsHost: config.metricsHost },
+            `the debug console listens on ${config.metricsHost} without a token: anyone who reaches it sees live traffic and can publish events. Set --dashboard-token, bind --metrics-host 127.0.0.1, or turn it off with --dashboard false`);
+        }
+      }
       return server;
     },
     async close() {
+      debugConsole?.close();
       await webhooks.destroy();
       await server?.close();
     },

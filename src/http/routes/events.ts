@@ -77,6 +77,16 @@ function parseJson(body: Buffer): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
+function publishEvent(hub: Hub, app: App, event: EventRequest): void {
+  const recipients = hub.publish(app, event.channels, event.name, event.data, event.socketId);
+  if (hub.observers.tracing) {
+    hub.observers.emit('trace', {
+      kind: 'api_publish', appId: app.id, channels: event.channels, event: event.name, data: event.data,
+      bytes: Buffer.byteLength(event.data), recipients, ...(event.socketId ? { exceptSocketId: event.socketId } : {}),
+    });
+  }
+}
+
 /** POST /apps/{id}/events */
 export async function triggerEvent(hub: Hub, app: App, body: Buffer): Promise<ApiReply> {
   const json = parseJson(body);
@@ -84,7 +94,7 @@ export async function triggerEvent(hub: Hub, app: App, body: Buffer): Promise<Ap
   const checked = validateEvent(hub, json.value, 'event');
   if (!checked.ok) return checked.reply;
   const { event } = checked;
-  hub.publish(app, event.channels, event.name, event.data, event.socketId);
+  publishEvent(hub, app, event);
   if (event.info.length === 0) return ok({});
   return ok({ channels: await channelInfo(hub, app, event) });
 }
@@ -102,7 +112,7 @@ export async function triggerBatch(hub: Hub, app: App, body: Buffer): Promise<Ap
     if (!checked.ok) return checked.reply;
     events.push(checked.event);
   }
-  for (const event of events) hub.publish(app, event.channels, event.name, event.data, event.socketId);
+  for (const event of events) publishEvent(hub, app, event);
   if (!events.some((e) => e.info.length > 0)) return ok({});
   const replies = [];
   for (const event of events) {
