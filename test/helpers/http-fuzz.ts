@@ -63,18 +63,19 @@ export function sendRaw(port: number, request: string, timeoutMs = 3000): Promis
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let received = '';
+    // 1xx (100 Continue) are interim: the answer is the first status line after them.
+    const finalStatus = () => [...received.matchAll(/^HTTP\/1\.[01] (\d{3})/gm)].map((m) => Number(m[1])).find((status) => status >= 200);
     const finish = () => {
       clearTimeout(timer);
       socket.destroy();
-      const match = /^HTTP\/1\.[01] (\d{3})/.exec(received);
-      resolve({ request, status: match ? Number(match[1]) : 0 });
+      resolve({ request, status: finalStatus() ?? 0 });
     };
     // A request the server is still waiting on (a body never sent, a stream left open) ends here.
     const timer = setTimeout(finish, timeoutMs);
     socket.on('connect', () => socket.end(request));
     socket.on('data', (chunk) => {
       received += chunk.toString('latin1');
-      if (received.includes('\r\n')) finish();
+      if (finalStatus() !== undefined) finish();
     });
     socket.on('error', finish);
     socket.on('close', finish);
