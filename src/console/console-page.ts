@@ -12,6 +12,7 @@ export const CONSOLE_HTML = `<!doctype html>
 <style>
 :root { --bg: #f6f7f9; --panel: #fff; --ink: #1d232b; --muted: #667085; --line: #e3e6eb; --accent: #2f6fed; --bad: #c4320a; --warn: #b54708; --ok: #067647; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
 header { display: flex; gap: 12px; align-items: center; padding: 8px 16px; background: #111827; color: #fff; flex-wrap: wrap; }
 header h1 { font-size: 15px; margin: 0; font-weight: 600; }
@@ -20,6 +21,7 @@ header h1 span { color: #9ca3af; font-weight: 400; }
 .status.live { background: var(--ok); }
 .status.refused { background: var(--bad); }
 .notice { color: #fbbf24; font-size: 12px; }
+main > * { min-width: 0; }
 main { display: grid; grid-template-columns: minmax(320px, 400px) 1fr; gap: 12px; padding: 12px 16px; align-items: start; }
 section { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; margin-bottom: 12px; }
 h2 { font-size: 13px; margin: 0 0 8px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
@@ -42,7 +44,10 @@ button.secondary { background: #fff; color: var(--ink); border-color: #cbd2dc; }
 .filters input { width: 110px; }
 #log-wrap { max-height: calc(100vh - 150px); overflow: auto; }
 #log td { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
-#log td.what { font-family: inherit; max-width: 480px; }
+#log td { white-space: nowrap; }
+#log td.what, #log td.data { white-space: normal; }
+#log td.what { font-family: inherit; min-width: 280px; max-width: 520px; }
+#log td.socket { white-space: normal; word-break: break-all; min-width: 90px; max-width: 130px; }
 #log tr.rejection td { background: #fff4f0; }
 #log tr.console td { background: #fffbeb; }
 .kind { font-size: 11px; padding: 0 5px; border-radius: 3px; background: var(--bg); }

@@ -50,7 +50,7 @@ export class LocalConsoleSource implements ConsoleSource, ServerObserver, Webhoo
   rejected(info: RejectionInfo): void {
     const { entry } = info;
     this.#emit({
-      kind: 'rejection', text: `${entry.code} ${entry.id}: ${info.detail}`, code: entry.code, reason: entry.id, fix: entry.fix,
+      kind: 'rejection', text: `${entry.id}: ${info.detail}`, code: entry.code, reason: entry.id, fix: entry.fix,
       ...(info.appId === undefined ? {} : { app: info.appId }),
       ...(info.ip === undefined ? {} : { ip: info.ip }),
       ...(info.channel === undefined ? {} : { channel: info.channel }),

@@ -58,7 +58,9 @@ describe('SseClient', () => {
     }));
     const port = (server.address() as { port: number }).port;
     const socket = connect(port, '127.0.0.1');
-    onCleanup(() => socket.destroy());
+    onCleanup(() => {
+      socket.destroy();
+    });
     socket.write('GET /s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     while (!response) await new Promise((resolve) => setImmediate(resolve));
     socket.pause();

@@ -23,7 +23,7 @@ export function drawChart(canvas: HTMLCanvasElement, series: Series[], capacity:
     ctx.moveTo(pad * 2, y);
     ctx.lineTo(width, y);
     ctx.stroke();
-    ctx.fillText(String(Math.round(top * (1 - i / 2))), 0, y + 6);
+    ctx.fillText(String(Number((top * (1 - i / 2)).toFixed(1))), 0, y + 6);
   }
   const step = (width - pad * 2) / Math.max(1, capacity - 1);
   for (const s of series) {

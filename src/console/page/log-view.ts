@@ -132,7 +132,7 @@ export class LogView {
     cell(row, entry.node);
     cell(row, '').append(el('span', 'kind', entry.kind));
     cell(row, entry.app ?? '');
-    cell(row, entry.socketId ?? '');
+    cell(row, entry.socketId ?? '', 'socket');
     cell(row, entry.ip ?? '');
     cell(row, entry.channel ?? '');
     const what = cell(row, '', 'what');
