@@ -5,7 +5,7 @@
 //
 // Options:
 //   --only=sidecar|baseline     run one server (e.g. while the sidecar is not built yet)
-//   --scenarios=a,b             subset of: fanout,ceiling,idle,handshake,publish,presence
+//   --scenarios=a,b             subset of: fanout,ceiling,idle,handshake,publish,presence,console
 //   --profile                   run the servers with --cpu-prof (figures are then not recorded)
 //   --record / --no-record      force / skip the BENCHMARKS.md row (default: record full runs)
 //   --no-nice                   do not raise the priority of the measured processes
@@ -47,7 +47,7 @@ if (option('render')) {
 const quick = flag('quick');
 const profile = flag('profile');
 const only = option('only');
-const wanted = (option('scenarios') ?? 'fanout,ceiling,idle,handshake,publish,presence').split(',');
+const wanted = (option('scenarios') ?? 'fanout,ceiling,idle,handshake,publish,presence,console').split(',');
 const kinds = only ? [only] : ['baseline', 'sidecar'];
 const budgetMs = quick ? 170_000 : 14 * 60_000;
 const started = Date.now();
@@ -212,6 +212,7 @@ try {
   if (wanted.includes('handshake')) await both('handshake', `Handshakes: ${cfg.handshake.total} connect + subscribe`, (k) => scenarios.handshakes(env, k, cfg.handshake));
   if (wanted.includes('publish')) await both('publish', `HTTP publish: ${cfg.publish.concurrency} concurrent, ${cfg.publish.durationMs / 1000} s`, (k) => scenarios.httpPublish(env, k, cfg.publish));
   if (wanted.includes('presence')) await both('presence', `Presence join: ${cfg.presence.members} members`, (k) => scenarios.presenceJoin(env, k, cfg.presence));
+  if (wanted.includes('console')) await both('console', `Debug console overhead: fan-out ${cfg.console.subscribers} subs, console closed vs one open`, (k) => scenarios.consoleOverhead(env, k, cfg.console));
 } finally {
   meta.elapsedSec = Math.round((Date.now() - started) / 1000);
 }

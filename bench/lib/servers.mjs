@@ -26,9 +26,9 @@ export function pinned(cpu, nice, command) {
 }
 
 /** Command line of each server; the sidecar gets its default options plus the limits the bench must lift. */
-export function serverArgs(kind, sidecarRoot = repoRoot) {
+export function serverArgs(kind, sidecarRoot = repoRoot, extraArgs = []) {
   const common = ['--host', '127.0.0.1', '--port', '0', '--app-id', APP.id, '--app-key', APP.key, '--app-secret', APP.secret];
-  if (kind === 'baseline') return [join(repoRoot, 'bench', 'baseline-server.mjs'), ...common];
+  if (kind === 'baseline') return [join(repoRoot, 'bench', 'baseline-server.mjs'), ...common, ...extraArgs];
   return [
     join(sidecarRoot, 'bin', 'pusher-sidecar.js'),
     'serve',
@@ -40,21 +40,23 @@ export function serverArgs(kind, sidecarRoot = repoRoot) {
     '--handshake-rate', '0',
     '--metrics-port', '0',
     '--max-presence-members', '2000',
+    // A scenario's own options come last, so they override the above (commander keeps the last).
+    ...extraArgs,
   ];
 }
 
 /**
  * @param {'sidecar'|'baseline'} kind
- * @param {{cpu: number|null, nice?: boolean, logDir: string, cpuProfDir?: string|null, label: string, sidecarRoot?: string}} options
+ * @param {{cpu: number|null, nice?: boolean, logDir: string, cpuProfDir?: string|null, label: string, sidecarRoot?: string, extraArgs?: string[]}} options
  *   sidecarRoot: a checkout whose bin/ and dist/ to run (default: this one)
  */
-export async function startServer(kind, { cpu, nice = false, logDir, cpuProfDir = null, label, sidecarRoot = repoRoot }) {
+export async function startServer(kind, { cpu, nice = false, logDir, cpuProfDir = null, label, sidecarRoot = repoRoot, extraArgs = [] }) {
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${label}.log`);
   const fd = openSync(logFile, 'w');
   const nodeArgs = ['--expose-gc', '--import', probe];
   if (cpuProfDir) nodeArgs.push('--cpu-prof', '--cpu-prof-dir', cpuProfDir, '--cpu-prof-name', `${label}.cpuprofile`);
-  const argv = [...nodeArgs, ...serverArgs(kind, sidecarRoot)];
+  const argv = [...nodeArgs, ...serverArgs(kind, sidecarRoot, extraArgs)];
   const [cmd, args] = pinned(cpu, nice, [process.execPath, ...argv]);
   const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', fd, fd, 'ipc'], env: { ...process.env, NODE_ENV: 'production' } });
   closeSync(fd);
