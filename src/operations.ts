@@ -1,6 +1,6 @@
-import { isIP } from 'node:net';
 import type { LoadedConfig } from './config/load-config.js';
 import { createDebugConsole, type DebugConsole, type DebugConsoleOptions } from './console/debug-console.js';
+import { dashboardExposureWarning } from './console/exposure-warning.js';
 import type { Logger } from './logging/logger.js';
 import { Metrics } from './metrics/metrics.js';
 import { startMetricsServer, type MetricsServer } from './metrics/metrics-server.js';
@@ -29,12 +29,6 @@ export interface Operations {
   start(sidecar: Sidecar): Promise<MetricsServer | undefined>;
   /** After `sidecar.close()`: abandons undelivered webhooks (counted, logged), stops /metrics. */
   close(): Promise<void>;
-}
-
-function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1' || host === '[::1]';
 }
 
 export function createOperations(options: OperationsOptions): Operations {
@@ -70,10 +64,8 @@ export function createOperations(options: OperationsOptions): Operations {
       });
       if (debugConsole) {
         options.logger.info({ url: `${server.origin}/` }, `debug console on ${server.origin}/`);
-        if (config.dashboardToken === '' && !isLoopback(config.metricsHost)) {
-          options.logger.warn({ metricsHost: config.metricsHost },
-            `the debug console listens on ${config.metricsHost} without a token: anyone who reaches it sees live traffic and can publish events. Set --dashboard-token, bind --metrics-host 127.0.0.1, or turn it off with --dashboard false`);
-        }
+        const warning = dashboardExposureWarning(config);
+        if (warning) options.logger.warn({ metricsHost: config.metricsHost }, warning);
       }
       return server;
     },

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { previewData, scrub } from '../../src/console/console-entry.js';
 import { ConsoleLog } from '../../src/console/console-log.js';
+import { dashboardExposureWarning } from '../../src/console/exposure-warning.js';
 import { SseClient } from '../../src/console/sse-client.js';
 import { onCleanup } from '../helpers/cleanup.js';
 
@@ -85,5 +86,18 @@ describe('SseClient', () => {
     await once(response, 'drain');
     client.flush();
     await reported;
+  });
+});
+
+describe('dashboardExposureWarning', () => {
+  const base = { dashboard: true, dashboardToken: '', metricsHost: '127.0.0.1', metricsPort: 9601 };
+  it('warns only for a console bound beyond loopback without a token', () => {
+    expect(dashboardExposureWarning(base)).toBeUndefined();
+    for (const host of ['localhost', '::1', '[::1]', '127.0.0.2']) expect(dashboardExposureWarning({ ...base, metricsHost: host }), host).toBeUndefined();
+    for (const host of ['0.0.0.0', '::', '10.0.0.5', 'metrics.internal']) {
+      expect(dashboardExposureWarning({ ...base, metricsHost: host }), host).toContain('--dashboard-token');
+    }
+    expect(dashboardExposureWarning({ ...base, metricsHost: '0.0.0.0', dashboardToken: 't' })).toBeUndefined();
+    expect(dashboardExposureWarning({ ...base, metricsHost: '0.0.0.0', dashboard: false })).toBeUndefined();
   });
 });

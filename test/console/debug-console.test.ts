@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import type { App } from '../../src/apps/app.js';
+import { createLaravelAuthForwarder } from '../../src/auth/laravel-auth-forwarder.js';
 import type { TraceEvent } from '../../src/observers.js';
 import { openConsoleStream, startConsoleSidecar } from '../helpers/debug-console.js';
 import { rawClient } from '../helpers/raw-client.js';
+import { silentLogger } from '../helpers/capture-logger.js';
+import { startFakeLaravel } from '../helpers/fake-laravel.js';
 import { channelAuth } from '../helpers/signing.js';
+import { DEFAULT_APP } from '../helpers/start-sidecar.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 describe('debug console stream', () => {
   it('streams connection, subscription, publish and close entries with app, socket id, ip, channel and node', async () => {
@@ -150,5 +156,46 @@ describe('debug console test event', () => {
     expect((await send({ app: 'test-app', channel: 'x', event: 'e', data: '{nope' })).status).toBe(400);
     expect((await send({ app: 'nope', channel: 'x', event: 'e', data: '{}' })).status).toBe(404);
     await stream.entry((e) => e.kind === 'console' && String(e.text).includes('refused: 400'));
+  });
+});
+
+describe('debug console: auth forwards, sign-in, unsubscribe and webhooks', () => {
+  it('shows each with its status, latency or result', async () => {
+    const laravel = await startFakeLaravel({ key: DEFAULT_APP.key, secret: DEFAULT_APP.secret, users: { 'alice-session': { id: '1', name: 'Alice' } } });
+    const receiver = await startWebhookReceiver((n) => (n === 0 ? 200 : 410));
+    const app: App = { ...DEFAULT_APP, webhooks: [{ url: receiver.url, events: ['channel_occupied', 'channel_vacated'] }] };
+    const server = await startConsoleSidecar({ authUrl: laravel.authUrl, userAuthUrl: laravel.userAuthUrl }, {
+      apps: [app],
+      authForwarder: (logger, full) => createLaravelAuthForwarder(full, logger),
+      webhooks: { apps: [app], logger: silentLogger(), batchMs: 0, vacateDelayMs: 0, maxAgeMs: 10_000, queueSize: 100, timeoutMs: 1000, retryBaseMs: 5 },
+    });
+    const stream = await openConsoleStream(server.consoleUrl);
+    await stream.nextEvent('hello');
+
+    const alice = rawClient(server.port, app.key, { headers: { cookie: 'laravel_session=alice-session' } });
+    const socketId = await alice.socketId();
+    alice.subscribe('private-orders.1', '');
+    await alice.nextEvent('pusher_internal:subscription_succeeded', 'private-orders.1');
+    const auth = await stream.entry((e) => e.kind === 'auth' && e.socketId === socketId);
+    expect(auth).toMatchObject({ status: 200, channel: 'private-orders.1', app: app.id, ip: '127.0.0.1' });
+    expect(auth.text).toMatch(/channel auth forwarded to Laravel: 200 in \d+ ms/);
+
+    alice.send({ event: 'pusher:signin', data: { auth: '', user_data: '' } });
+    await alice.nextEvent('pusher:signin_success');
+    expect(await stream.entry((e) => e.kind === 'signin' && e.socketId === socketId)).toMatchObject({ text: 'signed in as user 1' });
+    await stream.entry((e) => e.kind === 'auth' && e.socketId === socketId && String(e.text).startsWith('user auth'));
+
+    const guest = rawClient(server.port, app.key);
+    const guestId = await guest.socketId();
+    guest.subscribe('private-orders.1', '');
+    await guest.nextEvent('pusher:subscription_error', 'private-orders.1');
+    expect(await stream.entry((e) => e.kind === 'auth' && e.socketId === guestId)).toMatchObject({ status: 403 });
+    expect(await stream.entry((e) => e.kind === 'rejection' && e.socketId === guestId)).toMatchObject({ code: 403, channel: 'private-orders.1' });
+
+    await stream.entry((e) => e.kind === 'webhook' && String(e.text).startsWith('webhook sent'));
+    alice.send({ event: 'pusher:unsubscribe', data: { channel: 'private-orders.1' } });
+    expect(await stream.entry((e) => e.kind === 'subscription' && e.text === 'unsubscribed')).toMatchObject({ socketId, channel: 'private-orders.1' });
+    expect(await stream.entry((e) => e.kind === 'webhook' && String(e.text).includes('failed'))).toMatchObject({ app: app.id });
+    expect(stream.text()).not.toContain('alice-session');
   });
 });

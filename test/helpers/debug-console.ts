@@ -5,8 +5,11 @@
 import { defaultConfig, type Config } from '../../src/config/schema.js';
 import { createDebugConsole, type DebugConsole, type DebugConsoleOptions } from '../../src/console/debug-console.js';
 import { startMetricsServer, type MetricsServer } from '../../src/metrics/metrics-server.js';
+import type { WebhookDispatcherOptions } from '../../src/webhooks/webhook-dispatcher.js';
+import { combineWebhookStats } from '../../src/webhooks/webhook-stats.js';
 import { onCleanup } from './cleanup.js';
-import { createMetrics } from './operations.js';
+import { silentLogger } from './capture-logger.js';
+import { createMetrics, createWebhookDispatcher } from './operations.js';
 import { startSidecar, type StartOptions, type TestSidecar } from './start-sidecar.js';
 
 export interface ConsoleSidecar extends TestSidecar {
@@ -18,23 +21,26 @@ export interface ConsoleSidecar extends TestSidecar {
 
 export async function startConsoleSidecar(
   overrides: Partial<Config> = {},
-  options: StartOptions & { doctor?: DebugConsoleOptions['doctor'] } = {},
+  options: StartOptions & { doctor?: DebugConsoleOptions['doctor']; webhooks?: Omit<WebhookDispatcherOptions, 'stats'> } = {},
 ): Promise<ConsoleSidecar> {
   const metrics = createMetrics({ version: 'test', defaultMetrics: false });
   const config: Config = { ...defaultConfig(), ...overrides };
-  const { doctor, ...startOptions } = options;
-  const server = await startSidecar(overrides, { ...startOptions, observers: [metrics, ...(startOptions.observers ?? [])] });
+  const { doctor, webhooks, ...startOptions } = options;
   const debugConsole = createDebugConsole({
-    config, logger: server.sidecar.logger, registry: metrics.registry, version: 'test', node: 'node-a',
+    config, logger: silentLogger(), registry: metrics.registry, version: 'test', node: 'node-a',
     ...(doctor ? { doctor } : {}),
   });
-  // The console's observer joins after start: Observers.add is what createSidecar does with it.
-  server.sidecar.hub.observers.add(debugConsole.local);
+  onCleanup(() => debugConsole.close());
+  // As src/operations.ts wires them: metrics and the console both hear the webhook dispatcher.
+  const dispatcher = webhooks ? createWebhookDispatcher({ ...webhooks, stats: combineWebhookStats([metrics, debugConsole.local]) }) : undefined;
+  const server = await startSidecar(overrides, {
+    ...startOptions,
+    observers: [metrics, debugConsole.local, ...(dispatcher ? [dispatcher] : []), ...(startOptions.observers ?? [])],
+  });
   metrics.track({ hub: server.sidecar.hub });
   debugConsole.attach(server.sidecar.hub);
   const listener = await startMetricsServer({ host: '127.0.0.1', port: 0, registry: metrics.registry, logger: server.sidecar.logger, routes: debugConsole.handle });
   onCleanup(() => listener.close());
-  onCleanup(() => debugConsole.close());
   return Object.assign(server, { console: debugConsole, listener, consoleUrl: listener.origin });
 }
 
