@@ -35,7 +35,7 @@ export function checkAccess(req: IncomingMessage, token: string): AccessVerdict 
   if (token !== '') {
     const header = req.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (given === '' ) return { ok: false, entry: CODES.httpDashboardUnauthorized, error: 'This console needs its token (--dashboard-token): open it as /#token=THE_TOKEN or enter the token on the page' };
+    if (given === '') return { ok: false, entry: CODES.httpDashboardUnauthorized, error: 'This console needs its token (--dashboard-token): open it as /#token=THE_TOKEN or enter the token on the page' };
     if (!timingSafeEqual(digest(given), digest(token))) return { ok: false, entry: CODES.httpDashboardUnauthorized, error: 'Wrong console token (--dashboard-token)' };
     return { ok: true };
   }

@@ -33,6 +33,14 @@ describe.skipIf(!hasChromium)('debug console in Chromium', () => {
     const channels = await page.locator('#log tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-channel')));
     expect(channels.length).toBeGreaterThan(0);
     expect(channels.every((channel) => channel === 'orders')).toBe(true);
+
+    // Pause holds new entries (and says how many); resume shows them.
+    await page.locator('#pause').click();
+    await server.api().trigger('orders', 'while-paused', {});
+    await page.locator('#log-note', { hasText: 'paused, 1 new' }).waitFor();
+    expect(await page.locator('#log tr[data-kind="api"]').count()).toBe(0);
+    await page.locator('#pause').click();
+    await page.locator('#log tr[data-kind="api"]', { hasText: 'while-paused' }).waitFor();
   });
 
   it('shows a 4009 origin rejection and a 4301 client-event rate rejection, each with its code and fix', async () => {

@@ -199,3 +199,24 @@ describe('debug console: auth forwards, sign-in, unsubscribe and webhooks', () =
     expect(stream.text()).not.toContain('alice-session');
   });
 });
+
+describe('debug console Now', () => {
+  it('lists channels with subscriber counts and presence members, and rejections per second by code', async () => {
+    const server = await startConsoleSidecar({ clientEventRate: 1 });
+    const stream = await openConsoleStream(server.consoleUrl);
+    const client = rawClient(server.port, server.app.key);
+    const socketId = await client.socketId();
+    const channelData = JSON.stringify({ user_id: '7', user_info: { name: 'Seven' } });
+    client.subscribe('presence-room', channelAuth(server.app.key, server.app.secret, socketId, 'presence-room', channelData), channelData);
+    await client.nextEvent('pusher_internal:subscription_succeeded', 'presence-room');
+    for (let i = 0; i < 3; i++) client.send({ event: 'client-x', channel: 'presence-room', data: {} });
+    await stream.entry((e) => e.code === 4301);
+    const sample = async () => (await stream.nextEvent('now')).data as { channelList: unknown[]; rejectionsPerSecond: Record<string, number>; connections: number };
+    let now = await sample();
+    // The first sample after the rejections may predate them; the next one has them.
+    if (!now.rejectionsPerSecond['4301']) now = await sample();
+    expect(now.channelList).toEqual([{ app: 'test-app', name: 'presence-room', subscribers: 1, memberCount: 1, members: ['7'] }]);
+    expect(now.connections).toBe(1);
+    expect(now.rejectionsPerSecond['4301']).toBeGreaterThan(0);
+  });
+});
