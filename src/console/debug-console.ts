@@ -7,12 +7,10 @@ import type { Config } from '../config/schema.js';
 import { runDoctor, type DoctorReport } from '../doctor/run-doctor.js';
 import type { ApiReply } from '../http/api-reply.js';
 import { fail } from '../http/api-reply.js';
-import { readBody } from '../http/read-body.js';
 import type { RequestTarget } from '../http/request-url.js';
-import { triggerEvent } from '../http/routes/events.js';
 import type { Logger } from '../logging/logger.js';
 import { CODES } from '../protocol/codes.js';
-import { checkAccess, checkWriteRequest } from './console-access.js';
+import { checkAccess } from './console-access.js';
 import { loadPageModules } from './console-assets.js';
 import { ENTRY_KINDS, scrub, type ConsoleEntryInput } from './console-entry.js';
 import { ConsoleLog } from './console-log.js';
@@ -21,6 +19,7 @@ import type { ConsoleSource } from './console-source.js';
 import { LocalConsoleSource } from './local-console-source.js';
 import { NowSampler } from './now-sampler.js';
 import { SseClient } from './sse-client.js';
+import { sendTestEvent } from './test-event.js';
 
 const FLUSH_MS = 100;
 const NOW_MS = 1000;
@@ -150,40 +149,6 @@ export function createDebugConsole(options: DebugConsoleOptions): DebugConsole {
     res.on('error', gone);
   }
 
-  async function sendTestEvent(req: IncomingMessage): Promise<ApiReply> {
-    const write = checkWriteRequest(req);
-    if (!write.ok) return fail(write.entry, write.error);
-    const read = await readBody(req, config.maxPayloadSize + 4096);
-    if (!read.ok) return read.tooLarge ? fail(CODES.httpPayloadTooLarge, `The test event is larger than --max-payload-size ${config.maxPayloadSize} bytes`) : fail(CODES.httpBadRequest, 'The request body could not be read');
-    let form: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(read.body.toString('utf8'));
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail(CODES.httpBadRequest, 'Send {"app", "channel", "event", "data"}');
-      form = parsed as Record<string, unknown>;
-    } catch {
-      return fail(CODES.httpBadRequest, 'The request body is not JSON');
-    }
-    const { app: appId, channel, event, data } = form;
-    if (typeof appId !== 'string' || typeof channel !== 'string' || typeof event !== 'string' || typeof data !== 'string') {
-      return fail(CODES.httpBadRequest, 'app, channel, event and data must be strings');
-    }
-    try {
-      JSON.parse(data);
-    } catch {
-      return fail(CODES.httpBadRequest, 'data must be valid JSON (e.g. {"hello":"world"})');
-    }
-    const app = apps().find((candidate) => candidate.id === appId);
-    if (!hub || !app) return fail(CODES.httpNotFound, `No app with id ${JSON.stringify(appId.slice(0, 100))}`);
-    // The HTTP API's own publish path (validation, limits, fan-out), so it reaches real subscribers.
-    const reply = await triggerEvent(hub, app, Buffer.from(JSON.stringify({ name: event, channel, data })));
-    const error = (reply.body as { error?: string }).error;
-    push({
-      time: now(), kind: 'console', app: app.id, channel: channel.slice(0, 200), event: event.slice(0, 200), status: reply.status,
-      text: reply.status === 200 ? `test event ${event.slice(0, 200)} published from the console` : `test event refused: ${reply.status} ${error ?? ''}`,
-    });
-    return reply;
-  }
-
   function doctor(): Promise<DoctorReport> {
     const target = options.doctor ?? { dir: process.cwd(), env: process.env };
     doctorRun ??= runDoctor({ dir: target.dir, env: target.env, timeoutMs: target.timeoutMs ?? 3000 }).finally(() => {
@@ -202,7 +167,7 @@ export function createDebugConsole(options: DebugConsoleOptions): DebugConsole {
     }
     if (path === '/console/api/stream' && req.method === 'GET') return openStream(req, res);
     if (path === '/console/api/send' && req.method === 'POST') {
-      sendTestEvent(req).then((reply) => sendJson(res, reply), (err: unknown) => {
+      sendTestEvent({ req, hub, apps: apps(), maxPayloadSize: config.maxPayloadSize, log: push, now }).then((reply) => sendJson(res, reply), (err: unknown) => {
         logger.error({ err }, 'debug console test event failed');
         sendJson(res, fail(CODES.httpInternal));
       });
