@@ -27,6 +27,8 @@ export type TraceEvent =
   /** An auth request forwarded to Laravel: HTTP-like status (200 ok) and latency. */
   | { kind: 'auth_forward'; appId: string; socketId: string; ip: string; channel?: string; status: number; ms: number }
   /** An HTTP API (or console) publish; `data` is the raw event data, truncated by the console. */
+  /** An HTTP API request answered 4xx/5xx (a wrong secret on the Laravel side shows up here). */
+  | { kind: 'api_refused'; route: string; status: number; error: string; ip: string }
   | { kind: 'api_publish'; appId: string; channels: readonly string[]; event: string; data: string; bytes: number; exceptSocketId?: string; recipients: number };
 
 /**

@@ -80,6 +80,15 @@ export class LocalConsoleSource implements ConsoleSource, ServerObserver, Webhoo
           ...(event.channel === undefined ? {} : { channel: event.channel }),
         });
         return;
+      case 'api_refused': {
+        // The HTTP entries share numbers with the console's own (401); the API's come first.
+        const entry = findCodes(event.status).find((candidate) => candidate.kind === 'http');
+        this.#emit({
+          kind: 'rejection', text: `HTTP API ${event.route} answered ${event.status}: ${event.error.slice(0, 300)}`, code: event.status, ip: event.ip,
+          ...(entry ? { reason: entry.id, fix: entry.fix } : {}),
+        });
+        return;
+      }
       case 'api_publish': {
         const channels = event.channels.length === 1 ? event.channels[0]! : `${event.channels.length} channels`;
         this.#emit({

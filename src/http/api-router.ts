@@ -95,6 +95,10 @@ export function createApiRouter(options: ApiRouterOptions) {
       ({ name, reply }) => {
         send(res, reply);
         hub.observers.emit('apiRequest', name, reply.status, Number(process.hrtime.bigint() - started) / 1e9);
+        if (hub.observers.tracing && reply.status >= 400) {
+          const error = (reply.body as { error?: unknown }).error;
+          hub.observers.emit('trace', { kind: 'api_refused', route: name, status: reply.status, error: typeof error === 'string' ? error : '', ip: req.socket.remoteAddress ?? '' });
+        }
       },
       (err: unknown) => {
         hub.logger.error({ err }, 'HTTP API handler failed');

@@ -1,3 +1,4 @@
+import Pusher from 'pusher';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/apps/app.js';
 import { createLaravelAuthForwarder } from '../../src/auth/laravel-auth-forwarder.js';
@@ -36,6 +37,15 @@ describe('debug console stream', () => {
     expect(await stream.entry((e) => e.kind === 'connection' && e.socketId === socketId && e.code === 1000)).toMatchObject({ text: 'closed 1000' });
     const now = (await stream.nextEvent('now')).data as Record<string, unknown>;
     expect(now).toHaveProperty('connections');
+
+    // Laravel with the wrong secret: its publish is refused, and the console says why.
+    const wrongSecret = new Pusher({ appId: server.app.id, key: server.app.key, secret: 'wrong-secret', host: '127.0.0.1', port: String(server.port), useTLS: false });
+    await expect(wrongSecret.trigger('orders', 'e', {})).rejects.toThrow();
+    const refused = await stream.entry((e) => e.kind === 'rejection' && e.code === 401);
+    expect(refused).toMatchObject({ reason: 'http_bad_signature', ip: '127.0.0.1' });
+    expect(refused.text).toContain('HTTP API events answered 401');
+    expect(refused.fix).toBeTruthy();
+    expect(stream.text()).not.toContain('wrong-secret');
   });
 
   it('shows a rejection with its code and the catalogue fix, and keeps it for a console opened later', async () => {
