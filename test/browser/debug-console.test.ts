@@ -45,7 +45,7 @@ describe.skipIf(!hasChromium)('debug console in Chromium', () => {
 
   it('shows a 4009 origin rejection and a 4301 client-event rate rejection, each with its code and fix', async () => {
     const server = await startConsoleSidecar({ allowedOrigins: ['https://app.example'], clientEventRate: 1 });
-    const page = await newPage();
+    const page = await newPage(undefined, { viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.consoleUrl}/`);
     await page.locator('#status.live').waitFor();
 
@@ -75,7 +75,7 @@ describe.skipIf(!hasChromium)('debug console in Chromium', () => {
     await page.locator('#filter-code').fill('');
     // A fresh "Now" sample with the chatty client in it, for the screenshot.
     await page.locator('#channels tr[data-channel="private-chat"]').waitFor();
-    const shot = await screenshot(page, 'debug-console', { fullPage: false });
+    const shot = await screenshot(page, 'debug-console');
     if (process.env.UPDATE_DOCS_SCREENSHOT === '1') copyFileSync(shot, new URL('../../docs/debug-console.png', import.meta.url));
   });
 

@@ -1,23 +1,24 @@
 /**
- * Real Debian Chromium driven by playwright-core (no downloaded browser). A missing
- * /usr/bin/chromium skips the tests loudly, and fails them in CI (see require-binary.ts).
- * Screenshots land in test-artifacts/ (gitignored).
+ * Real Debian Chromium driven by playwright-core (no downloaded browser): one launch recipe for
+ * every browser test. A missing /usr/bin/chromium skips the tests loudly, and fails them in CI
+ * (see require-binary.ts). Screenshots land in test-artifacts/ (gitignored), one taken
+ * automatically for each page of a failed test.
  *
  *   const hasChromium = requireChromium();
  *   describe.skipIf(!hasChromium)('…', () => { const page = await newPage(); … });
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { onCleanup } from './cleanup.js';
 import { requireBinary } from './require-binary.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
+/** Quiet, isolated, no sandbox (containers have no user namespaces); playwright adds --headless and a fresh --user-data-dir. */
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run',
 ];
 
@@ -28,13 +29,11 @@ export function requireChromium(): boolean {
   return requireBinary('chromium', 'chromium');
 }
 
-/** A headless Chromium with a fresh --user-data-dir, closed after the current test. */
-export async function launchChromium(): Promise<BrowserContext> {
-  const profile = mkdtempSync(join(tmpdir(), 'pusher-sidecar-chromium-'));
-  onCleanup(() => rmSync(profile, { recursive: true, force: true }));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 } });
-  onCleanup(() => context.close());
-  return context;
+/** A headless Chromium with a fresh profile, closed after the current test. */
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  onCleanup(() => browser.close());
+  return browser;
 }
 
 export interface BrowserPage extends Page {
@@ -42,21 +41,32 @@ export interface BrowserPage extends Page {
   consoleLines(): string[];
 }
 
-/** A page in `context`, or in a Chromium launched for it, with its console recorded. */
-export async function newPage(context?: BrowserContext | Browser): Promise<BrowserPage> {
-  const owner = context ?? (await launchChromium());
-  const page = (await owner.newPage()) as BrowserPage;
+/**
+ * A page in its own context (own cookies), in `browser` or in a Chromium launched for it. Its
+ * console is recorded, and a failing test leaves a screenshot of it in test-artifacts/.
+ */
+export async function newPage(browser?: Browser, options: BrowserContextOptions = {}): Promise<BrowserPage> {
+  const owner = browser ?? (await launchChromium());
+  const context = await owner.newContext(options);
+  onCleanup(() => context.close());
+  const page = (await context.newPage()) as BrowserPage;
   const lines: string[] = [];
   page.on('console', (message) => lines.push(`${message.type()}: ${message.text()}`));
   page.on('pageerror', (error) => lines.push(`pageerror: ${error.stack ?? error.message}`));
   page.consoleLines = () => [...lines];
+  // Registered after the context's close, so it runs before it.
+  onCleanup(async ({ failed, testName }) => {
+    if (!failed || page.isClosed()) return;
+    const path = await screenshot(page, `failed-${testName}`);
+    console.error(`screenshot: ${path}\nbrowser console:\n${lines.join('\n')}`);
+  });
   return page;
 }
 
-/** Saves a PNG as test-artifacts/<name>.png (name made file-safe) and returns its path. */
-export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
+/** Saves a full-page PNG as test-artifacts/<name>.png (name made file-safe) and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const path = join(ARTIFACTS_DIR, `${name.replace(/[^\w.-]+/g, '-').slice(0, 120)}.png`);
-  await page.screenshot({ path, fullPage: options.fullPage ?? true });
+  await page.screenshot({ path, fullPage: true });
   return path;
 }
