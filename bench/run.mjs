@@ -5,7 +5,7 @@
 //
 // Options:
 //   --only=sidecar|baseline     run one server (e.g. while the sidecar is not built yet)
-//   --scenarios=a,b             subset of: fanout,ceiling,idle,handshake,publish,presence,cluster
+//   --scenarios=a,b             subset of: fanout,ceiling,idle,handshake,publish,presence,console,cluster
 //                               (cluster: 2 sidecar nodes + redis-server vs 1 local node; needs redis-server)
 //   --profile                   run the servers with --cpu-prof (figures are then not recorded)
 //   --record / --no-record      force / skip the BENCHMARKS.md row (default: record full runs)
@@ -49,7 +49,7 @@ if (option('render')) {
 const quick = flag('quick');
 const profile = flag('profile');
 const only = option('only');
-const wanted = (option('scenarios') ?? 'fanout,ceiling,idle,handshake,publish,presence').split(',');
+const wanted = (option('scenarios') ?? 'fanout,ceiling,idle,handshake,publish,presence,console').split(',');
 const kinds = only ? [only] : ['baseline', 'sidecar'];
 const budgetMs = quick ? 170_000 : 14 * 60_000;
 const started = Date.now();
@@ -235,6 +235,7 @@ try {
       }
     }
   }
+  if (wanted.includes('console')) await both('console', `Debug console overhead: fan-out ${cfg.console.subscribers} subs, console closed vs one open`, (k) => scenarios.consoleOverhead(env, k, cfg.console));
 } finally {
   meta.elapsedSec = Math.round((Date.now() - started) / 1000);
 }

@@ -10,7 +10,28 @@ export interface RejectionInfo {
   channel?: string;
   /** Set for HTTP API refusals: the route name (events, channels, not_found...). */
   route?: string;
+  /** Set when an accepted connection was refused something (a subscription, a client event). */
+  socketId?: string;
 }
+
+/**
+ * One thing a person watching the debug console wants to see, with who did it. Emitted only while
+ * `Observers.tracing` is true (a console is open): callers check that flag before building one, so
+ * with no console the hot paths allocate nothing. Carry ids and names only, never an App (its
+ * secret) or a Connection (its handshake headers, cookies included).
+ */
+export type TraceEvent =
+  | { kind: 'connection_opened'; appId: string; socketId: string; ip: string }
+  | { kind: 'connection_closed'; appId: string; socketId: string; ip: string; code: number }
+  | { kind: 'subscribed'; appId: string; socketId: string; ip: string; channel: string }
+  | { kind: 'unsubscribed'; appId: string; socketId: string; ip: string; channel: string }
+  | { kind: 'signed_in'; appId: string; socketId: string; ip: string; userId: string }
+  /** An auth request forwarded to Laravel: HTTP-like status (200 ok) and latency. */
+  | { kind: 'auth_forward'; appId: string; socketId: string; ip: string; channel?: string; status: number; ms: number }
+  /** An HTTP API (or console) publish; `data` is the raw event data, truncated by the console. */
+  /** An HTTP API request answered 4xx/5xx (a wrong secret on the Laravel side shows up here). */
+  | { kind: 'api_refused'; route: string; status: number; error: string; ip: string }
+  | { kind: 'api_publish'; appId: string; channels: readonly string[]; event: string; data: string; bytes: number; exceptSocketId?: string; recipients: number };
 
 /**
  * What happens inside the server, for metrics, webhooks and logs. Every method is optional; the
@@ -41,6 +62,8 @@ export interface ServerObserver {
   clusterError?(operation: string): void;
   /** This node re-registered its sockets in Redis (after a reconnect or a lapsed lease). */
   clusterResynced?(): void;
+  /** Debug-console events; see TraceEvent. */
+  trace?(event: TraceEvent): void;
   /** Awaited on shutdown (e.g. flush pending webhooks). */
   close?(): Promise<void>;
 }
@@ -50,6 +73,11 @@ type Method = Exclude<keyof ServerObserver, 'close'>;
 /** Fans observer calls out to every registered observer; one failing observer never breaks the server. */
 export class Observers {
   readonly #list: ServerObserver[] = [];
+  /**
+   * True while someone listens to `trace` (a debug console is open). A plain field, so the hot
+   * paths pay one property read when it is false.
+   */
+  tracing = false;
   #onError: (err: unknown, method: string) => void = () => {};
 
   add(observer: ServerObserver): void {

@@ -59,6 +59,21 @@ export function buildRows(results) {
   batchRow(rows, results);
   add('Presence join, 1000 members: total ms', 'presence', (r) => r.totalMs, (r) => `${int(r.totalMs)}${r.complete ? '' : ' (INCOMPLETE)'}`);
   add('Presence join: server CPU ms (member_added delivered)', 'presence', (r) => r.serverCpuMs, (r) => `${int(r.serverCpuMs)} (${int(r.memberAddedReceived)})`);
+  const consoleRun = results.console?.sidecar;
+  if (consoleRun && !consoleRun.error && !consoleRun.skipped && consoleRun.off && consoleRun.on) {
+    // Sidecar against itself: the same fan-out with the debug console closed, then one console open.
+    const { off, on, stream } = consoleRun;
+    rows.push({
+      label: 'Debug console open vs closed, fan-out 1k: CPU-µs per delivery [p99 ms] (ratio on CPU)',
+      sidecar: `${fmt(on.cpuUsPerDelivery)} [${fmt(on.latencyMs.p99, 1)}] open; ${stream ? `${int(stream.entries)} entries, ${int(stream.dropped)} dropped, ${int(stream.sampledNotices)} sampling notices` : 'no stream'}`,
+      baseline: `${fmt(off.cpuUsPerDelivery)} [${fmt(off.latencyMs.p99, 1)}] closed`,
+      sidecarValue: on.cpuUsPerDelivery,
+      baselineValue: off.cpuUsPerDelivery,
+      ratio: consoleRun.cpuRatio,
+      target: '',
+      verdict: '',
+    });
+  }
   return rows;
 }
 

@@ -2,6 +2,7 @@
 // run.mjs runs every scenario against both servers, alternating which goes first.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { startServer, pinned, APP } from './servers.mjs';
 import { runLoad } from './load.mjs';
@@ -35,6 +36,10 @@ export function plan({ quick, maxIdleConnections }) {
     publish: { concurrency: 32, warmupMs: 1000, durationMs: quick ? 4000 : 10_000, attempts: quick ? 1 : 2 },
     publishBatch: { concurrency: 32, warmupMs: 1000, durationMs: quick ? 3000 : 10_000, attempts: quick ? 1 : 2, batch: 10 },
     presence: { members: 1000, attempts: quick ? 1 : 3 },
+    console: {
+      subscribers: 1000,
+      fanout: { rate: 100_000, warmupMs: quick ? 1000 : 2000, windowMs: quick ? 2000 : 3000, cleanWindows: quick ? 1 : 3, maxWindows: quick ? 2 : 8 },
+    },
   };
 }
 
@@ -63,8 +68,9 @@ function isNoisy(m, env) {
 }
 
 /** Start a server, run `body(server)`, always stop the server. */
-async function withServer(env, kind, label, body) {
+async function withServer(env, kind, label, body, extraArgs = []) {
   const server = await startServer(kind, {
+    extraArgs,
     cpu: env.serverCore,
     nice: env.nice,
     logDir: env.logDir,
@@ -95,8 +101,9 @@ async function cleanest(env, attempts, once) {
   return { ...best.r, attempts, noisy: isNoisy(best.r, env) };
 }
 
-export async function fanout(env, kind, cfg, subscribers, round) {
-  return withServer(env, kind, `${kind}-fanout-${subscribers}-r${round}`, async (server) => {
+export async function fanout(env, kind, cfg, subscribers, round, extraArgs = [], label = `${kind}-fanout-${subscribers}-r${round}`, onStarted = () => {}) {
+  return withServer(env, kind, label, async (server) => {
+    onStarted(server);
     const r = await runLoad(
       'fanout.mjs',
       {
@@ -112,7 +119,79 @@ export async function fanout(env, kind, cfg, subscribers, round) {
       { cpu: env.loadCore, nice: env.nice, onLog: (t) => env.log(`    ${t}`) },
     );
     return { ...r.steps[0], connectMs: r.connectMs };
+  }, extraArgs);
+}
+
+/**
+ * Debug console overhead (issue 12): the 1k fan-out with the metrics listener (and so the
+ * console) on, first with no console open, then with one console's event stream connected and
+ * read by this process. Sidecar only; the baseline has no console.
+ */
+export async function consoleOverhead(env, kind, cfg) {
+  if (kind === 'baseline') return { skipped: 'the baseline has no console' };
+  const off = await fanout(env, kind, cfg.fanout, cfg.subscribers, 1, ['--metrics-port', String(await freePort())], `${kind}-console-closed`);
+  const port = await freePort();
+  let reader = null;
+  const on = await fanout(env, kind, cfg.fanout, cfg.subscribers, 1, ['--metrics-port', String(port)], `${kind}-console-open`, () => {
+    reader = readConsoleStream(port);
   });
+  const stream = reader ? await reader.stop() : null;
+  return {
+    off, on, stream,
+    cpuRatio: off.cpuUsPerDelivery ? on.cpuUsPerDelivery / off.cpuUsPerDelivery : null,
+    p99Ratio: off.latencyMs?.p99 ? on.latencyMs.p99 / off.latencyMs.p99 : null,
+  };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** One open console: the stream read as a browser would, counting entries, drops and samples. */
+function readConsoleStream(port) {
+  const controller = new AbortController();
+  const counts = { bytes: 0, entries: 0, dropped: 0, sampledNotices: 0 };
+  const done = (async () => {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/console/api/stream`, { signal: controller.signal });
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for await (const chunk of response.body) {
+        counts.bytes += chunk.length;
+        buffer += decoder.decode(chunk, { stream: true });
+        let end = buffer.indexOf('\n\n');
+        while (end !== -1) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (block.startsWith('event: entries') && data) {
+            const entries = JSON.parse(data);
+            counts.entries += entries.length;
+            counts.sampledNotices += entries.filter((e) => e.kind === 'console' && e.text.includes('not shown')).length;
+          } else if (block.startsWith('event: dropped') && data) {
+            counts.dropped = Number(data);
+          }
+          end = buffer.indexOf('\n\n');
+        }
+      }
+    } catch {
+      // aborted at the end of the run
+    }
+  })();
+  return {
+    async stop() {
+      controller.abort();
+      await done;
+      return counts;
+    },
+  };
 }
 
 export async function ceiling(env, kind, cfg) {

@@ -52,7 +52,7 @@ export async function serverArgs(kind, sidecarRoot = repoRoot, extraArgs = []) {
 
 /**
  * @param {'sidecar'|'baseline'} kind
- * @param {{cpu: number|null, nice?: boolean, logDir: string, cpuProfDir?: string|null, label: string, sidecarRoot?: string}} options
+ * @param {{cpu: number|null, nice?: boolean, logDir: string, cpuProfDir?: string|null, label: string, sidecarRoot?: string, extraArgs?: string[]}} options
  *   sidecarRoot: a checkout whose bin/ and dist/ to run (default: this one)
  *   extraArgs: more sidecar flags (the cluster scenario's --redis-url)
  */

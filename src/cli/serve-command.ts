@@ -50,7 +50,7 @@ export function registerServeCommand(program: Command, io: CliIO): void {
       logger.warn('Using the built-in development app (id "app-id", key "app-key" and its well-known secret). These credentials are public: for local development only. Set --app-id/--app-key/--app-secret, an apps file, or run inside a Laravel project with broadcasting configured.');
     }
     // Server-side auth: subscriptions and sign-ins with an empty auth are authorized by Laravel.
-    const operations = await createOperations({ loaded: result.value, logger, version: packageVersion() });
+    const operations = await createOperations({ loaded: result.value, logger, version: packageVersion(), doctor: { dir: io.cwd, env: io.env } });
     const onOutcome = (outcome: string, seconds: number) => {
       for (const observer of operations.observers) observer.authForwarded?.(outcome, seconds);
     };

@@ -88,6 +88,11 @@ export const CONFIG_SCHEMA = {
 
   metricsPort: { type: 'integer', default: 9601, min: 0, max: 65535, group: 'metrics', unit: 'PORT', description: 'Prometheus /metrics port; 0 disables.' },
   metricsHost: { type: 'string', default: '127.0.0.1', group: 'metrics', unit: 'HOST', description: 'Address the metrics endpoint binds to.' },
+  dashboard: { type: 'boolean', default: true, group: 'metrics', description: 'Serve the live debug console at / on the metrics listener (needs --metrics-port).' },
+  dashboardToken: { type: 'string', default: '', group: 'metrics', unit: 'TOKEN', description: 'Token the debug console asks for (Authorization: Bearer); set it whenever --metrics-host is beyond loopback. Never logged.' },
+  dashboardLogSize: { type: 'integer', default: 1000, min: 10, max: 100000, group: 'metrics', unit: 'ENTRIES', description: "Debug console ring buffer, and each open console's send queue (past it entries are dropped and counted)." },
+  dashboardRate: { type: 'integer', default: 500, min: 1, max: 100000, group: 'metrics', unit: 'PER_SECOND', description: 'Debug console entries kept per second; past it the log samples and says how many it skipped.' },
+  dashboardMaxClients: { type: 'integer', default: 5, min: 1, max: 100, group: 'metrics', unit: 'COUNT', description: 'Debug consoles open at once (each is one event stream).' },
 
   adapter: { type: 'enum', default: 'local', values: ['local', 'redis'], group: 'scaling', unit: 'NAME', description: 'local (one process) or redis (a node of a cluster sharing one Redis; without --redis-url, REDIS_HOST/PORT/PASSWORD/DB from ./.env).' },
   redisUrl: { type: 'string', default: '', group: 'scaling', unit: 'URL', description: 'redis://[user:password@]host:port/db of the cluster; setting it alone turns cluster mode on. The password is never logged.' },

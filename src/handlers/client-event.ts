@@ -18,7 +18,7 @@ export function handleClientEvent(hub: Hub, connection: Connection, event: strin
   if (event.length > hub.config.maxEventNameLength) return reject(`Event name longer than ${hub.config.maxEventNameLength} characters`);
   if (!connection.clientEvents.take(hub.now())) {
     connection.sendError(CODES.clientEventRateLimited, `Client event rejected: more than ${hub.config.clientEventRate} per second`);
-    hub.observers.emit('rejected', { entry: CODES.clientEventRateLimited, detail: 'client event rate', appId: app.id, ip: connection.ip });
+    hub.observers.emit('rejected', { entry: CODES.clientEventRateLimited, detail: 'client event rate', appId: app.id, ip: connection.ip, channel, socketId: connection.socketId });
     return;
   }
   const userId = kind === 'presence' ? connection.channels.get(channel) : undefined;

@@ -12,12 +12,19 @@ const WATCHLIST_LIMIT = 100;
 export async function signIn(hub: Hub, connection: Connection, auth: string, userData: string): Promise<void> {
   const fail = (why: string) => {
     connection.sendError(CODES.signinFailed, why);
-    hub.observers.emit('rejected', { entry: CODES.signinFailed, detail: why, appId: connection.app.id, ip: connection.ip });
+    hub.observers.emit('rejected', { entry: CODES.signinFailed, detail: why, appId: connection.app.id, ip: connection.ip, socketId: connection.socketId });
   };
   if (auth === '' && hub.authForwarder?.canAuthenticateUsers) {
+    const started = hub.observers.tracing ? performance.now() : 0;
     const result = await hub.authForwarder.authenticateUser({
       socketId: connection.socketId, headers: connection.headers, ip: connection.ip, isStale: () => connection.closed,
     });
+    if (hub.observers.tracing) {
+      hub.observers.emit('trace', {
+        kind: 'auth_forward', appId: connection.app.id, socketId: connection.socketId, ip: connection.ip,
+        status: result.ok ? 200 : result.status, ms: started === 0 ? 0 : performance.now() - started,
+      });
+    }
     if (connection.closed) return;
     if (!result.ok) return fail(`Sign-in refused by the user auth endpoint (${result.status}): ${result.reason}`);
     auth = result.auth;
@@ -42,4 +49,5 @@ export async function signIn(hub: Hub, connection: Connection, auth: string, use
   if (ids.length > WATCHLIST_LIMIT) connection.sendError(CODES.watchlistLimit);
   // A repeated sign-in as the same user keeps the socket counted once (the state is a set).
   await hub.signIn(connection);
+  if (hub.observers.tracing) hub.observers.emit('trace', { kind: 'signed_in', appId: connection.app.id, socketId: connection.socketId, ip: connection.ip, userId: id });
 }

@@ -49,7 +49,7 @@ function presenceSnapshot(members: Map<string, unknown>): { ids: string[]; hash:
 
 function rejectSubscription(hub: Hub, connection: Connection, channel: string, entry: CodeEntry, reason: string): void {
   connection.send(subscriptionErrorFrame(channel, entry.code, reason, entry.code === 503 ? 'AuthUnavailable' : 'AuthError'));
-  hub.observers.emit('rejected', { entry, detail: reason, appId: connection.app.id, ip: connection.ip, channel });
+  hub.observers.emit('rejected', { entry, detail: reason, appId: connection.app.id, ip: connection.ip, channel, socketId: connection.socketId });
 }
 
 /** --max-subscriptions: refused with a non-closing 4312; the connection's other channels stay. */
@@ -58,7 +58,7 @@ function isWithinSubscriptionCap(hub: Hub, connection: Connection, channel: stri
   if (verdict.ok) return true;
   const detail = `Subscription to ${channel} refused: ${verdict.detail}`;
   connection.sendError(verdict.entry, detail);
-  hub.observers.emit('rejected', { entry: verdict.entry, detail, appId: connection.app.id, ip: connection.ip, channel });
+  hub.observers.emit('rejected', { entry: verdict.entry, detail, appId: connection.app.id, ip: connection.ip, channel, socketId: connection.socketId });
   return false;
 }
 
@@ -100,11 +100,18 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
     const { app } = connection;
     if (auth === '' && hub.authForwarder?.canAuthorizeChannels) {
       connection.pendingChannels.add(channel);
+      const started = hub.observers.tracing ? performance.now() : 0;
       const result = await hub.authForwarder.authorizeChannel({
         socketId: connection.socketId, channel, headers: connection.headers, ip: connection.ip,
         isStale: () => connection.closed || !connection.pendingChannels.has(channel),
       });
       // An unsubscribe (or disconnect) while Laravel was answering cancels the subscription.
+      if (hub.observers.tracing) {
+        hub.observers.emit('trace', {
+          kind: 'auth_forward', appId: app.id, socketId: connection.socketId, ip: connection.ip, channel,
+          status: result.ok ? 200 : result.status, ms: started === 0 ? 0 : performance.now() - started,
+        });
+      }
       if (!connection.pendingChannels.delete(channel) || connection.closed) return;
       if (!result.ok) {
         rejectSubscription(hub, connection, channel, statusEntry(result.status), result.reason);
@@ -154,11 +161,16 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
   if (cached) connection.sendMessage(new OutboundMessage(channelEventFrame(cached.event, channel, cached.data)));
   else if (cache) connection.send(cacheMissFrame(channel));
   hub.afterJoin(connection, channel, result);
+  if (hub.observers.tracing) hub.observers.emit('trace', { kind: 'subscribed', appId: connection.app.id, socketId: connection.socketId, ip: connection.ip, channel });
   // After afterJoin, so the channel_occupied webhook precedes cache_miss for the same channel.
   if (cache && !cached) hub.observers.emit('cacheMiss', connection.app, channel);
 }
 
 export function unsubscribe(hub: Hub, connection: Connection, channel: string): void {
   if (connection.pendingChannels.delete(channel)) return;
-  if (!hub.leave(connection, channel)) connection.sendError(CODES.notSubscribed, `Not subscribed to ${channel.slice(0, 200)}`);
+  if (!hub.leave(connection, channel)) {
+    connection.sendError(CODES.notSubscribed, `Not subscribed to ${channel.slice(0, 200)}`);
+    return;
+  }
+  if (hub.observers.tracing) hub.observers.emit('trace', { kind: 'unsubscribed', appId: connection.app.id, socketId: connection.socketId, ip: connection.ip, channel });
 }

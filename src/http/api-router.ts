@@ -85,7 +85,12 @@ export function createApiRouter(options: ApiRouterOptions): (req: ApiRequestMess
 
   function reply(req: ApiRequestMessage, res: ServerResponse, route: string, answer: ApiReply, appId?: string): void {
     writeReply(res, answer, answer.status >= 400 && hasUnreadBody(req));
+    // 4xx refusals reach logs, metrics and the console as rejections; other errors as console traces.
     if (answer.entry && answer.status < 500) refused(req, route, answer, appId);
+    else if (hub.observers.tracing && answer.status >= 400) {
+      const error = (answer.body as { error?: unknown }).error;
+      hub.observers.emit('trace', { kind: 'api_refused', route, status: answer.status, error: typeof error === 'string' ? error : '', ip: resolveClientIp(req, options.isTrustedProxy) });
+    }
     hub.observers.emit('apiRequest', route, answer.status, (performance.now() - req.apiStarted) / 1000);
   }
 

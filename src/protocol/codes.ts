@@ -214,6 +214,16 @@ export const CODES = {
     reaction: 'backs-off',
     fix: 'This client IP passed --handshake-rate/--handshake-burst. Behind a proxy set --trust-proxy so each browser gets its own bucket.',
   },
+  httpDashboardUnauthorized: {
+    id: 'http_dashboard_unauthorized', code: 401, kind: 'http', message: 'Debug console token required',
+    reaction: 'caller-error',
+    fix: 'The debug console runs with --dashboard-token: open it as http://HOST:PORT/#token=THE_TOKEN (the fragment never leaves the browser) or enter the token on the page.',
+  },
+  httpDashboardForbidden: {
+    id: 'http_dashboard_forbidden', code: 403, kind: 'http', message: 'Debug console request refused',
+    reaction: 'caller-error',
+    fix: 'Without --dashboard-token the console only answers requests addressed to an IP or localhost (not a DNS name, against DNS rebinding), and a test event only from the console page itself. Open it at http://127.0.0.1:PORT/, or set --dashboard-token.',
+  },
   httpInternal: {
     id: 'http_internal', code: 500, kind: 'http', message: 'Internal error',
     reaction: 'caller-error', fix: 'A bug in the sidecar: the log has the stack trace (level error). Please report it.',

@@ -195,6 +195,7 @@ export function createUpgradeHandler(options: UpgradeOptions) {
     hub.addConnection(connection);
     const untrack = options.trackConnection?.(ip);
     hub.observers.emit('connectionOpened', app);
+    if (hub.observers.tracing) hub.observers.emit('trace', { kind: 'connection_opened', appId: app.id, socketId, ip });
     ws.on('message', (data, isBinary) => {
       // Last line of defence: a bug in one handler must cost this message, not the process.
       try {
@@ -219,6 +220,7 @@ export function createUpgradeHandler(options: UpgradeOptions) {
       untrack?.();
       hub.removeConnection(connection);
       hub.observers.emit('connectionClosed', app, code);
+      if (hub.observers.tracing) hub.observers.emit('trace', { kind: 'connection_closed', appId: app.id, socketId, ip, code });
     });
     connection.send(connectionEstablishedFrame(socketId, config.activityTimeout));
   }

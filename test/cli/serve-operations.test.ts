@@ -41,6 +41,26 @@ describe('pusher-sidecar serve with webhooks and metrics (built bin)', () => {
     expect(result.stdout).not.toContain('token=');
   });
 
+  it('serves the debug console beside /metrics, behind its token, and never logs the token', async () => {
+    const metricsPort = await freePort();
+    const { child, lines } = await startBin(['--metrics-port', String(metricsPort), '--dashboard-token', 'tok-7c1e9a']);
+    const base = `http://127.0.0.1:${metricsPort}`;
+    expect(lines.join('\n')).toContain(`debug console on ${base}/`);
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect((await fetch(`${base}/console/app.js`)).status).toBe(200);
+    expect((await fetch(`${base}/console/api/doctor`)).status).toBe(401);
+    const stream = await fetch(`${base}/console/api/stream`, { headers: { authorization: 'Bearer tok-7c1e9a' } });
+    expect(stream.status).toBe(200);
+    await stream.body?.cancel();
+    child.kill('SIGTERM');
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).not.toContain('tok-7c1e9a');
+    expect(result.stderr).not.toContain('tok-7c1e9a');
+  });
+
   it('refuses to start when the metrics port is taken, and says how to fix it', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

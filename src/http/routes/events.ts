@@ -79,6 +79,16 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
+function publishEvent(hub: Hub, app: App, event: EventRequest): void {
+  const recipients = hub.publish(app, event.channels, event.name, event.data, event.socketId);
+  if (hub.observers.tracing) {
+    hub.observers.emit('trace', {
+      kind: 'api_publish', appId: app.id, channels: event.channels, event: event.name, data: event.data,
+      bytes: Buffer.byteLength(event.data), recipients, ...(event.socketId ? { exceptSocketId: event.socketId } : {}),
+    });
+  }
+}
+
 /** POST /apps/{id}/events; synchronous unless channel info was asked for. */
 export function triggerEvent(hub: Hub, app: App, body: Buffer): ApiReply | Promise<ApiReply> {
   const json = parseJson(body);
@@ -86,7 +96,7 @@ export function triggerEvent(hub: Hub, app: App, body: Buffer): ApiReply | Promi
   const checked = validateEvent(hub, json, 'event');
   if (!checked.ok) return checked.reply;
   const { event } = checked;
-  hub.publish(app, event.channels, event.name, event.data, event.socketId);
+  publishEvent(hub, app, event);
   if (event.info.length === 0) return OK_EMPTY;
   return channelInfo(hub, app, event).then((channels) => ok({ channels }));
 }
@@ -104,7 +114,7 @@ export function triggerBatch(hub: Hub, app: App, body: Buffer): ApiReply | Promi
     if (!checked.ok) return checked.reply;
     events.push(checked.event);
   }
-  for (const event of events) hub.publish(app, event.channels, event.name, event.data, event.socketId);
+  for (const event of events) publishEvent(hub, app, event);
   if (!events.some((e) => e.info.length > 0)) return OK_EMPTY;
   return batchInfo(hub, app, events);
 }
