@@ -217,3 +217,14 @@ export const ALL_CODES: readonly CodeEntry[] = Object.values(CODES);
 export function findCodes(code: number): CodeEntry[] {
   return ALL_CODES.filter((entry) => entry.code === code);
 }
+
+/**
+ * Entries for what a user copies out of a log line: a number (`4009`) or the `reason` name the
+ * logs and metrics print (`origin_not_allowed`; case and `-` for `_` forgiven).
+ */
+export function lookupCodes(query: string): CodeEntry[] {
+  const trimmed = query.trim();
+  if (/^\d+$/.test(trimmed)) return findCodes(Number(trimmed));
+  const reason = trimmed.toLowerCase().replace(/-/g, '_');
+  return ALL_CODES.filter((entry) => entry.id === reason);
+}
