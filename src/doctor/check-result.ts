@@ -11,7 +11,7 @@ export interface CheckResult {
 
 export const CHECK_IDS = [
   'env', 'driver', 'credentials', 'server', 'vite', 'app-url', 'config', 'config-cache', 'caddy',
-  'up', 'api', 'websocket', 'round-trip', 'auth-route',
+  'up', 'api', 'websocket', 'round-trip', 'laravel-publish', 'auth-route',
 ] as const;
 
 export type CheckId = (typeof CHECK_IDS)[number];

@@ -1,6 +1,7 @@
 import { fail, skip, type CheckId, type CheckResult } from './check-result.js';
 import { checkAppUrl, checkCredentials, checkDriver, checkServer, checkVite } from './env-checks.js';
 import { readLaravelEnv, type Driver } from './laravel-env.js';
+import { checkLaravelPublish } from './laravel-publish-check.js';
 import { checkApi, checkAuthRoute, checkUp, type LiveContext } from './live-checks.js';
 import { authRouteFix, checkBroadcastingConfig, checkCaddy, checkConfigCache } from './project-checks.js';
 import { checkRoundTrip, checkWebSocket } from './websocket-check.js';
@@ -78,6 +79,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   } finally {
     socket?.close();
   }
+  await run('laravel-publish', ['credentials', 'up'], () => checkLaravelPublish({
+    dir: options.dir, driver: driver!, app: app!, serverUrl: serverUrl!, timeoutMs: options.timeoutMs, env: options.env,
+  }).then(wrap));
   await run('auth-route', ['app-url'], () => checkAuthRoute(appUrl!, live, () => authRouteFix(options.dir)).then(wrap));
   return { driver, results };
 }

@@ -59,7 +59,7 @@ export class DoctorSocket {
   }
 }
 
-type Outcome =
+export type SocketOutcome =
   | { kind: 'established'; socket: DoctorSocket }
   | { kind: 'closed'; code: number; message: string | undefined }
   | { kind: 'http'; status: number; error: string | undefined }
@@ -75,13 +75,14 @@ function parseData(frame: Frame): Record<string, unknown> {
   }
 }
 
-function open(socketUrl: string, origin: string, timeoutMs: number): Promise<Outcome> {
+/** Opens a Pusher WebSocket and waits for connection_established, or says why there was none. */
+export function openDoctorSocket(socketUrl: string, origin: string | undefined, timeoutMs: number): Promise<SocketOutcome> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(socketUrl, { headers: { origin }, handshakeTimeout: timeoutMs });
+    const ws = new WebSocket(socketUrl, { headers: origin === undefined ? {} : { origin }, handshakeTimeout: timeoutMs });
     let settled = false;
     let pusherError: string | undefined;
     const early: string[] = [];
-    const done = (outcome: Outcome) => {
+    const done = (outcome: SocketOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -129,7 +130,7 @@ function open(socketUrl: string, origin: string, timeoutMs: number): Promise<Out
  */
 export async function checkWebSocket(socketUrl: string, origin: string, timeoutMs: number): Promise<{ result: CheckResult; socket?: DoctorSocket }> {
   const shown = socketUrl.replace(/\?.*$/, '');
-  const outcome = await open(socketUrl, origin, timeoutMs);
+  const outcome = await openDoctorSocket(socketUrl, origin, timeoutMs);
   switch (outcome.kind) {
     case 'established':
       return { result: pass('websocket', `${shown} with Origin ${origin} reached pusher:connection_established`), socket: outcome.socket };

@@ -7,7 +7,11 @@ import { captureIO } from '../helpers/capture-io.js';
 import { broadcastEnvLines, createLaravelFixture, type BroadcastEnv, type FixtureOptions } from '../helpers/doctor-fixture.js';
 import { startFakeSite, type FakeSite } from '../helpers/fake-laravel-site.js';
 import { freePort } from '../helpers/free-port.js';
+import { requireBinary, requirePackageFile } from '../helpers/require-binary.js';
 import { TEST_APP, startSidecar } from '../helpers/start-sidecar.js';
+
+// The Laravel publish check boots a fixture app on Debian's Illuminate 8.83 (test/fixtures/laravel-php).
+const php = requireBinary('php', 'php-cli') && requirePackageFile('/usr/share/php/Illuminate/autoload.php', 'php-laravel-framework');
 
 const APP: App = { ...TEST_APP, id: '123456', key: 'laravelkey0000000000', secret: 'laravelsecret0000000' };
 
@@ -19,6 +23,10 @@ interface Scenario {
   authStatus?: number;
   editEnv?: (lines: string[]) => string[];
   fixture?: Partial<FixtureOptions>;
+  /** Runs on the project before doctor does. */
+  prepare?: (dir: string, env: BroadcastEnv) => void;
+  /** Variables in doctor's (and so PHP's) environment. */
+  processEnv?: Record<string, string>;
 }
 
 describe('pusher-sidecar doctor', () => {
@@ -40,7 +48,10 @@ describe('pusher-sidecar doctor', () => {
     const env: BroadcastEnv = { driver: scenario.driver ?? 'reverb', appId: APP.id, key: APP.key, secret: APP.secret, serverPort: sidecarPort, publicPort: site.port };
     const lines = broadcastEnvLines(env);
     const dir = createLaravelFixture({ envLines: scenario.editEnv ? scenario.editEnv(lines) : lines, ...scenario.fixture });
-    const { io, stdout, stderr } = captureIO(dir);
+    scenario.prepare?.(dir, env);
+    // PATH so doctor finds php; the rest of the environment stays out, as .env is what is checked.
+    // Without Illuminate the fixture cannot boot: hide php so that check skips instead of failing.
+    const { io, stdout, stderr } = captureIO(dir, { PATH: php ? process.env.PATH : '/no-php-here', ...scenario.processEnv });
     const code = await main(['node', 'pusher-sidecar', 'doctor', '--timeout', '3000'], io);
     const out = stdout();
     expect(stderr()).toBe('');
@@ -55,16 +66,16 @@ describe('pusher-sidecar doctor', () => {
   it('is all green for a working reverb setup, checking every piece end to end', async () => {
     const { code, out } = await doctor();
     expect(out).not.toContain('✗');
-    expect(out).not.toMatch(/^- /m);
+    if (php) expect(out).not.toMatch(/^- /m);
     for (const title of ['.env', 'broadcast driver', 'app credentials', 'publish address', 'browser (VITE_) settings', 'APP_URL',
       'config/broadcasting.php', 'config cache', 'Caddy snippet', 'sidecar /up', 'signed API call', 'WebSocket via the public URL',
-      'publish → receive', '/broadcasting/auth']) {
+      'publish → receive', ...(php ? ['publish through Laravel (PHP)'] : []), '/broadcasting/auth']) {
       expect(out).toContain(`✓ ${title}: `);
     }
     expect(out).toContain('reached pusher:connection_established');
     expect(out).toContain('came back on public channel pusher-sidecar-doctor-');
     expect(out).toContain('HTTP 403 for a guest');
-    expect(out).toContain('All checks passed.');
+    expect(out).toContain(php ? 'All checks passed.' : 'All checks passed (1 skipped).');
     expect(code).toBe(0);
   });
 
@@ -112,7 +123,7 @@ describe('pusher-sidecar doctor', () => {
   });
 
   it('says where to register the channels route when /broadcasting/auth is a 404', async () => {
-    const { code, line, fixOf } = await doctor({ authStatus: 404, fixture: { channelsRoute: false } });
+    const { code, line, fixOf } = await doctor({ authStatus: 404, fixture: { channelsRoute: false, php: 'no-vendor' } });
     expect(line('/broadcasting/auth')).toContain('answered 404: the broadcasting auth route is not registered');
     expect(fixOf('/broadcasting/auth')).toBe("add channels: __DIR__.'/../routes/channels.php', to ->withRouting(...) in bootstrap/app.php (php artisan install:broadcasting does both)");
     expect(code).toBe(1);
@@ -155,4 +166,67 @@ describe('pusher-sidecar doctor', () => {
     expect(stdout()).toContain('✗ .env: /nonexistent-dir-for-doctor/.env: not found');
     expect(stdout()).toContain('run pusher-sidecar doctor in the Laravel project root');
   });
+  describe.skipIf(!php)('publishing through Laravel itself (php boots the app: Debian Illuminate 8.83 + a stand-in Pusher SDK)', () => {
+    const title = 'publish through Laravel (PHP)';
+
+    it('proves the app\'s own broadcaster reaches the sidecar on a private channel', async () => {
+      const { line } = await doctor();
+      expect(line(title)).toMatch(/^✓ publish through Laravel \(PHP\): Laravel itself \(PHP, connection 'reverb'\) published on private-pusher-sidecar-doctor-[0-9a-f]{12} and the event arrived$/);
+      const pusher = await doctor({ driver: 'pusher' });
+      expect(pusher.line(title)).toContain("connection 'pusher') published on private-pusher-sidecar-doctor-");
+    });
+
+    it('fails when composer install never ran (no vendor/)', async () => {
+      const { code, line, fixOf } = await doctor({ fixture: { php: 'no-vendor' } });
+      expect(line(title)).toBe('✗ publish through Laravel (PHP): vendor/autoload.php is missing: composer install never ran here, so Laravel cannot load pusher/pusher-php-server and cannot publish');
+      expect(fixOf(title)).toContain('run composer install');
+      // Doctor's own JS publish still works: only this check tells the truth about Laravel.
+      expect(line('publish → receive')).toMatch(/^✓/);
+      expect(code).toBe(1);
+    });
+
+    it('reports PHP\'s exact error when pusher/pusher-php-server is missing', async () => {
+      const { code, line, fixOf } = await doctor({ fixture: { php: 'no-sdk' } });
+      expect(line(title)).toContain('✗ publish through Laravel (PHP): Laravel cannot publish: pusher/pusher-php-server is not installed (PHP: Error: Class "Pusher\\Pusher" not found');
+      expect(fixOf(title)).toBe("composer require pusher/pusher-php-server (Laravel's reverb and pusher drivers both use it)");
+      expect(code).toBe(1);
+    });
+
+    it('names a config cache that holds old credentials', async () => {
+      const { code, line, fixOf, out } = await doctor({
+        prepare: (dir, env) => writeFileSync(join(dir, 'bootstrap', 'cache', 'config.php'), `<?php return ${phpArray({
+          app: { env: 'local', timezone: 'UTC', providers: ['Illuminate\\Broadcasting\\BroadcastServiceProvider'] },
+          broadcasting: { default: 'reverb', connections: { reverb: { driver: 'reverb', key: 'oldkey00000000000000', secret: 'oldsecret-never-shown', app_id: env.appId, options: { host: '127.0.0.1', port: String(env.serverPort), scheme: 'http', useTLS: false } } } },
+        })};\n`),
+      });
+      expect(line(title)).toContain('✗ publish through Laravel (PHP): Laravel\'s publish failed (PHP: Illuminate\\Broadcasting\\BroadcastException: Pusher error: ');
+      expect(line(title)).toContain('because bootstrap/cache/config.php (a config cache) holds other broadcasting settings than .env: REVERB_APP_KEY: Laravel uses oldkey00000000000000, .env has laravelkey0000000000; REVERB_APP_SECRET differs from .env');
+      expect(fixOf(title)).toContain('php artisan config:clear');
+      expect(out).not.toContain('oldsecret-never-shown');
+      expect(code).toBe(1);
+    });
+
+    it('names the setting when Laravel publishes to another port than .env says (a shell variable overrides .env)', async () => {
+      const wrongPort = String(await freePort());
+      const { code, line, fixOf } = await doctor({ processEnv: { REVERB_PORT: wrongPort } });
+      expect(line(title)).toContain(`Connection refused for URI http://127.0.0.1:${wrongPort}/apps/123456/events`);
+      expect(line(title)).toMatch(new RegExp(`the environment already sets REVERB_PORT, which wins over \\.env \\(phpdotenv never overwrites a variable\\): REVERB_PORT: Laravel uses ${wrongPort}, \\.env has \\d+$`));
+      expect(fixOf(title)).toBe('unset REVERB_PORT in the environment Laravel runs in (shell, service file, container), or give it the .env value');
+      expect(code).toBe(1);
+    });
+
+    it('says plainly that the check was skipped when php is not on PATH', async () => {
+      const { code, line, out } = await doctor({ processEnv: { PATH: '/nonexistent' } });
+      expect(line(title)).toBe('- publish through Laravel (PHP): php is not on PATH here, so the check that publishes through Laravel itself was skipped: nothing above proves Laravel can publish');
+      expect(out).toContain('All checks passed (1 skipped).');
+      expect(code).toBe(0);
+    });
+  });
 });
+
+/** A PHP array literal for a config cache file (what php artisan config:cache writes, minus var_export's layout). */
+function phpArray(value: unknown): string {
+  if (value === null || typeof value !== 'object') return typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : JSON.stringify(value);
+  const entries = Array.isArray(value) ? value.map((v) => phpArray(v)) : Object.entries(value).map(([k, v]) => `'${k}' => ${phpArray(v)}`);
+  return `[${entries.join(', ')}]`;
+}
