@@ -2,6 +2,7 @@ import { fail, skip, type CheckId, type CheckResult } from './check-result.js';
 import { checkAppUrl, checkCredentials, checkDriver, checkServer, checkVite } from './env-checks.js';
 import { readLaravelEnv, type Driver } from './laravel-env.js';
 import { checkLaravelPublish } from './laravel-publish-check.js';
+import { explainOriginRefusal, findOriginSetting } from './origin-explain.js';
 import { checkApi, checkAuthRoute, checkUp, type LiveContext } from './live-checks.js';
 import { authRouteFix, checkBroadcastingConfig, checkCaddy, checkConfigCache } from './project-checks.js';
 import { checkRoundTrip, checkWebSocket } from './websocket-check.js';
@@ -73,7 +74,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const live: LiveContext = { driver: driver ?? 'reverb', timeoutMs: options.timeoutMs, now };
   await run('up', ['server'], () => checkUp(serverUrl!, live).then(wrap));
   await run('api', ['up', 'credentials'], () => checkApi(serverUrl!, app!, live).then(wrap));
-  const { socket } = await run('websocket', ['vite', 'app-url'], () => checkWebSocket(socketUrl!, new URL(appUrl!).origin, options.timeoutMs));
+  const vite = driver === 'pusher' ? 'VITE_PUSHER_' : 'VITE_REVERB_';
+  const { socket } = await run('websocket', ['vite', 'app-url'], () => checkWebSocket(socketUrl!, new URL(appUrl!).origin, options.timeoutMs, {
+    viteHostKey: `${vite}HOST`,
+    explainOrigin: () => explainOriginRefusal(new URL(appUrl!).origin, socketUrl!, findOriginSetting(options.dir, env, options.env), { host: `${vite}HOST`, port: `${vite}PORT` }),
+  }));
   try {
     await run('round-trip', ['websocket', 'api'], () => checkRoundTrip(socket!, serverUrl!, app!, live.driver, options.timeoutMs, now).then(wrap));
   } finally {

@@ -1,9 +1,13 @@
 import { utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { App } from '../../src/apps/app.js';
+import type { Config } from '../../src/config/schema.js';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../helpers/capture-io.js';
+import { onCleanup } from '../helpers/cleanup.js';
 import { broadcastEnvLines, createLaravelFixture, type BroadcastEnv, type FixtureOptions } from '../helpers/doctor-fixture.js';
 import { startFakeSite, type FakeSite } from '../helpers/fake-laravel-site.js';
 import { freePort } from '../helpers/free-port.js';
@@ -17,6 +21,8 @@ const APP: App = { ...TEST_APP, id: '123456', key: 'laravelkey0000000000', secre
 
 interface Scenario {
   driver?: 'reverb' | 'pusher';
+  /** Options the sidecar runs with. */
+  sidecarConfig?: Partial<Config>;
   /** The secret the sidecar runs with (default: the one in .env). */
   sidecarSecret?: string;
   sidecarDown?: boolean;
@@ -41,7 +47,7 @@ describe('pusher-sidecar doctor', () => {
     if (scenario.sidecarDown) {
       sidecarPort = await freePort();
     } else {
-      const server = await startSidecar({}, { apps: [{ ...APP, secret: scenario.sidecarSecret ?? APP.secret }] });
+      const server = await startSidecar(scenario.sidecarConfig ?? {}, { apps: [{ ...APP, secret: scenario.sidecarSecret ?? APP.secret }] });
       sidecarPort = server.port;
     }
     site = await startFakeSite({ sidecarPort, ...(scenario.authStatus ? { authStatus: scenario.authStatus } : {}) });
@@ -166,6 +172,58 @@ describe('pusher-sidecar doctor', () => {
     expect(stdout()).toContain('✗ .env: /nonexistent-dir-for-doctor/.env: not found');
     expect(stdout()).toContain('run pusher-sidecar doctor in the Laravel project root');
   });
+  describe('fixes that point the right way', () => {
+    const ws = 'WebSocket via the public URL';
+    const setEnv = (key: string, value: string) => (lines: string[]) => lines.map((l) => (l.startsWith(`${key}=`) ? `${key}=${value}` : l));
+
+    it('a VITE_REVERB_HOST that is another site (a page, not an upgrade) gets a fix about the host', async () => {
+      // Another virtual host on this machine: answers every request with a page.
+      const other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Welcome</h1>'));
+      await new Promise<void>((resolve) => other.listen(0, '127.0.0.2', resolve));
+      onCleanup(() => new Promise<void>((resolve) => other.close(() => resolve())));
+      const { port } = other.address() as AddressInfo;
+      const { code, line, fixOf } = await doctor({ editEnv: (lines) => setEnv('VITE_REVERB_PORT', String(port))(setEnv('VITE_REVERB_HOST', '127.0.0.2')(lines)) });
+      expect(line(ws)).toBe(`✗ ${ws}: ws://127.0.0.2:${port}/app/laravelkey0000000000 answered HTTP 200 instead of upgrading: VITE_REVERB_HOST=127.0.0.2 is not the site the pages come from (127.0.0.1), whose Caddyfile imports pusher-sidecar.caddy`);
+      expect(fixOf(ws)).toBe('set VITE_REVERB_HOST=127.0.0.1 in .env (the host of APP_URL), then npm run build');
+      expect(fixOf(ws)).not.toContain('upgrades');
+      expect(code).toBe(1);
+    });
+
+    it('VITE_REVERB_PORT at the sidecar\'s own port (a Reverb habit) is told to go through the public port', async () => {
+      let sitePort = 0;
+      const { code, line, fixOf } = await doctor({
+        editEnv: (lines) => {
+          sitePort = Number(new URL(lines.find((l) => l.startsWith('APP_URL='))!.slice(8)).port);
+          const sidecarPort = lines.find((l) => l.startsWith('REVERB_PORT='))!.slice(12);
+          return setEnv('VITE_REVERB_PORT', sidecarPort)(lines);
+        },
+      });
+      expect(line(ws)).toContain('closed with 4009 (Origin not allowed)');
+      expect(line(ws)).toMatch(/the browser connects to port \d+ \(VITE_REVERB_PORT\) but the pages come from port \d+ \(APP_URL\): the sidecar allows pages on the host and port the socket was sent to, plus its allowed origins$/);
+      expect(fixOf(ws)).toBe(`point the browser at the public port, through Caddy: VITE_REVERB_PORT=${sitePort} in .env, then npm run build (the sidecar's own port is for Laravel and Caddy, not for browsers)`);
+      expect(fixOf(ws)).not.toContain('--allowed-origins');
+      expect(code).toBe(1);
+    });
+
+    it('a 4009 from PUSHER_SIDECAR_ALLOWED_ORIGINS in .env names that key', async () => {
+      const allowed = '!same-host,https://admin.example.com';
+      const { code, line, fixOf } = await doctor({
+        sidecarConfig: { allowedOrigins: allowed.split(',') },
+        editEnv: (lines) => [...lines, `PUSHER_SIDECAR_ALLOWED_ORIGINS="${allowed}"`],
+      });
+      const origin = line('APP_URL').replace(/^✓ APP_URL: APP_URL=/, '');
+      expect(line(ws)).toContain(`closed with 4009 (Origin not allowed): Origin "${origin}" not allowed (request host "127.0.0.1:`);
+      expect(line(ws)).toContain(`; PUSHER_SIDECAR_ALLOWED_ORIGINS in .env has !same-host and does not list ${origin}`);
+      expect(fixOf(ws)).toBe(`add ${origin} to PUSHER_SIDECAR_ALLOWED_ORIGINS in .env (comma-separated), then restart the sidecar (unless its command line sets --allowed-origins, which wins)`);
+      expect(code).toBe(1);
+    });
+
+    it('listing other origins keeps APP_URL\'s own pages allowed (the same-host rule stays)', async () => {
+      const { line } = await doctor({ sidecarConfig: { allowedOrigins: ['https://admin.example.com'] }, editEnv: (lines) => [...lines, 'PUSHER_SIDECAR_ALLOWED_ORIGINS=https://admin.example.com'] });
+      expect(line(ws)).toMatch(/^✓ .*reached pusher:connection_established/);
+    });
+  });
+
   describe.skipIf(!php)('publishing through Laravel itself (php boots the app: Debian Illuminate 8.83 + a stand-in Pusher SDK)', () => {
     const title = 'publish through Laravel (PHP)';
 
