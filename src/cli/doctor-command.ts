@@ -10,6 +10,7 @@ const TITLES: Record<CheckId, string> = {
   credentials: 'app credentials',
   server: 'publish address',
   vite: 'browser (VITE_) settings',
+  bundle: 'built front end',
   'app-url': 'APP_URL',
   config: 'config/broadcasting.php',
   'config-cache': 'config cache',

@@ -10,7 +10,7 @@ export interface CheckResult {
 }
 
 export const CHECK_IDS = [
-  'env', 'driver', 'credentials', 'server', 'vite', 'app-url', 'config', 'config-cache', 'caddy',
+  'env', 'driver', 'credentials', 'server', 'vite', 'bundle', 'app-url', 'config', 'config-cache', 'caddy',
   'up', 'api', 'websocket', 'round-trip', 'laravel-publish', 'auth-route',
 ] as const;
 

@@ -1,3 +1,4 @@
+import { checkBuiltBundle } from './bundle-check.js';
 import { fail, skip, type CheckId, type CheckResult } from './check-result.js';
 import { checkAppUrl, checkCredentials, checkDriver, checkServer, checkVite } from './env-checks.js';
 import { readLaravelEnv, type Driver } from './laravel-env.js';
@@ -66,6 +67,11 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const { app } = await run('credentials', ['driver'], () => checkCredentials(env, driver!));
   const { serverUrl } = await run('server', ['driver'], () => checkServer(env, driver!));
   const { socketUrl } = await run('vite', ['driver'], () => checkVite(env, driver!));
+  // Only when there is something to say: nothing for the dev server (public/hot) or an app without a front end.
+  if (!skipped.has('bundle') && passed.has('vite')) {
+    const bundle = checkBuiltBundle(options.dir, env, driver!);
+    if (bundle) record(bundle);
+  }
   const { appUrl } = await run('app-url', ['env'], () => checkAppUrl(env, socketUrl));
   await run('config', ['driver'], () => wrap(checkBroadcastingConfig(options.dir, driver!)));
   await run('config-cache', [], () => wrap(checkConfigCache(options.dir)));

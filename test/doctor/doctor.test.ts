@@ -1,4 +1,4 @@
-import { utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
@@ -12,6 +12,8 @@ import { broadcastEnvLines, createLaravelFixture, type BroadcastEnv, type Fixtur
 import { startFakeSite, type FakeSite } from '../helpers/fake-laravel-site.js';
 import { freePort } from '../helpers/free-port.js';
 import { requireBinary, requirePackageFile } from '../helpers/require-binary.js';
+import { buildFrontEnd } from '../helpers/vite-build.js';
+import { renderEcho } from '../../src/installer/plan-echo.js';
 import { TEST_APP, startSidecar } from '../helpers/start-sidecar.js';
 
 // The Laravel publish check boots a fixture app on Debian's Illuminate 8.83 (test/fixtures/laravel-php).
@@ -30,7 +32,7 @@ interface Scenario {
   editEnv?: (lines: string[]) => string[];
   fixture?: Partial<FixtureOptions>;
   /** Runs on the project before doctor does. */
-  prepare?: (dir: string, env: BroadcastEnv) => void;
+  prepare?: (dir: string, env: BroadcastEnv) => void | Promise<void>;
   /** Variables in doctor's (and so PHP's) environment. */
   processEnv?: Record<string, string>;
 }
@@ -54,7 +56,7 @@ describe('pusher-sidecar doctor', () => {
     const env: BroadcastEnv = { driver: scenario.driver ?? 'reverb', appId: APP.id, key: APP.key, secret: APP.secret, serverPort: sidecarPort, publicPort: site.port };
     const lines = broadcastEnvLines(env);
     const dir = createLaravelFixture({ envLines: scenario.editEnv ? scenario.editEnv(lines) : lines, ...scenario.fixture });
-    scenario.prepare?.(dir, env);
+    await scenario.prepare?.(dir, env);
     // PATH so doctor finds php; the rest of the environment stays out, as .env is what is checked.
     // Without Illuminate the fixture cannot boot: hide php so that check skips instead of failing.
     const { io, stdout, stderr } = captureIO(dir, { PATH: php ? process.env.PATH : '/no-php-here', ...scenario.processEnv });
@@ -172,6 +174,43 @@ describe('pusher-sidecar doctor', () => {
     expect(stdout()).toContain('✗ .env: /nonexistent-dir-for-doctor/.env: not found');
     expect(stdout()).toContain('run pusher-sidecar doctor in the Laravel project root');
   });
+  describe('the built front end (real Vite builds of Echo)', () => {
+    const title = 'built front end';
+    /** Laravel's stock echo.js, and the one pusher-sidecar install writes (server-side auth on). */
+    const entries = {
+      laravel: readFileSync(new URL('../fixtures/laravel/laravel-echo-reverb.js', import.meta.url), 'utf8'),
+      sidecar: renderEcho({ kind: 'global', ts: false }, 'REVERB', true, false),
+    };
+
+    it.each(Object.keys(entries) as Array<keyof typeof entries>)('passes when the %s echo.js bundle holds the .env values', async (which) => {
+      const { line } = await doctor({ prepare: (dir) => buildFrontEnd(dir, entries[which]) });
+      expect(line(title)).toMatch(/^✓ built front end: public\/build\/assets\/app-[\w-]+\.js connects with the \.env values \(key laravelkey0000000000, ws:\/\/127\.0\.0\.1:\d+\)$/);
+    });
+
+    it('names the stale file and says run npm run build after the public URL changed', async () => {
+      const { code, line, fixOf } = await doctor({
+        prepare: async (dir) => {
+          // Built while the site was still at its old address, then .env moved on.
+          const current = readFileSync(join(dir, '.env'), 'utf8');
+          writeFileSync(join(dir, '.env'), current.replace(/^VITE_REVERB_HOST=.*$/m, 'VITE_REVERB_HOST=old.example.com').replace(/^VITE_REVERB_PORT=.*$/m, 'VITE_REVERB_PORT=8443').replace(/^VITE_REVERB_SCHEME=.*$/m, 'VITE_REVERB_SCHEME=https'));
+          await buildFrontEnd(dir, entries.sidecar);
+          writeFileSync(join(dir, '.env'), current);
+        },
+      });
+      expect(line(title)).toMatch(/^✗ built front end: public\/build\/assets\/app-[\w-]+\.js was built with other Echo options than \.env has now: host old\.example\.com \(VITE_REVERB_HOST is 127\.0\.0\.1\), port 8443 \(VITE_REVERB_PORT is \d+\), wss \(VITE_REVERB_SCHEME is http\)$/);
+      expect(fixOf(title)).toBe('run `npm run build`: Vite copies the VITE_ values into the bundle when it builds');
+      expect(code).toBe(1);
+    });
+
+    it('says nothing for the dev server (public/hot), and asks for a build when there is none', async () => {
+      const hot = await doctor({ prepare: (dir) => { writeFileSync(join(dir, 'public', 'hot'), 'http://127.0.0.1:5173'); writeFileSync(join(dir, 'package.json'), '{}'); } });
+      expect(hot.out).not.toContain('built front end');
+      const none = await doctor({ prepare: (dir) => writeFileSync(join(dir, 'package.json'), '{}') });
+      expect(none.line(title)).toBe('! built front end: public/build/manifest.json is missing: the front end has not been built, so browsers get no Echo');
+      expect(none.fixOf(title)).toBe('run `npm run build` (or npm run dev while developing)');
+    });
+  });
+
   describe('fixes that point the right way', () => {
     const ws = 'WebSocket via the public URL';
     const setEnv = (key: string, value: string) => (lines: string[]) => lines.map((l) => (l.startsWith(`${key}=`) ? `${key}=${value}` : l));
