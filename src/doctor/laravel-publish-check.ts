@@ -62,7 +62,8 @@ function runPhp(context: LaravelPublishContext, channel: string, event: string):
           // Fall through to the raw output below.
         }
       }
-      const raw = `${Buffer.concat(err).toString('utf8')}\n${stdout}`.trim().split('\n').slice(-3).join(' ').slice(0, 400);
+      const secret = context.app.secret;
+      const raw = redact(`${Buffer.concat(err).toString('utf8')}\n${stdout}`.split(secret).join('[secret]')).trim().split('\n').slice(-3).join(' ').slice(0, 400);
       const how = signal === 'SIGKILL' ? `did not finish within ${limitMs} ms` : `exited with code ${code}`;
       resolve({ ok: false, reason: `php ${how} without a report${raw ? `: ${raw}` : ''}` });
     });
@@ -92,9 +93,14 @@ function differences(report: PhpReport, context: LaravelPublishContext, names: s
   return out;
 }
 
+/** PHP's words, minus signatures: Guzzle puts the whole signed URI into connection errors. */
+function redact(text: string): string {
+  return text.replace(/(auth_signature=)[0-9a-f]+/gi, '$1[redacted]');
+}
+
 function phpError(report: PhpReport): string {
   const where = report.file ? ` (${report.file.replace(/^.*\/vendor\//, 'vendor/')}:${report.line ?? '?'})` : '';
-  return `${report.class ?? 'error'}: ${report.message ?? ''}${where}${report.previous ? `; caused by ${report.previous}` : ''}`;
+  return redact(`${report.class ?? 'error'}: ${report.message ?? ''}${where}${report.previous ? `; caused by ${report.previous}` : ''}`);
 }
 
 function isConnectionError(message: string): boolean {

@@ -305,8 +305,11 @@ describe('pusher-sidecar doctor', () => {
 
     it('names the setting when Laravel publishes to another port than .env says (a shell variable overrides .env)', async () => {
       const wrongPort = String(await freePort());
-      const { code, line, fixOf } = await doctor({ processEnv: { REVERB_PORT: wrongPort } });
-      expect(line(title)).toContain(`Connection refused for URI http://127.0.0.1:${wrongPort}/apps/123456/events`);
+      const { code, line, fixOf, out } = await doctor({ processEnv: { REVERB_PORT: wrongPort } });
+      expect(line(title)).toContain(`Connection refused for URI http://127.0.0.1:${wrongPort}/apps/123456/events?auth_key=laravelkey0000000000&`);
+      // The SDK's error carries the signed URI; the signature is not repeated.
+      expect(line(title)).toContain('auth_signature=[redacted]');
+      expect(out).not.toMatch(/auth_signature=[0-9a-f]{64}/);
       expect(line(title)).toMatch(new RegExp(`the environment already sets REVERB_PORT, which wins over \\.env \\(phpdotenv never overwrites a variable\\): REVERB_PORT: Laravel uses ${wrongPort}, \\.env has \\d+$`));
       expect(fixOf(title)).toBe('unset REVERB_PORT in the environment Laravel runs in (shell, service file, container), or give it the .env value');
       expect(code).toBe(1);
