@@ -68,7 +68,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const { serverUrl } = await run('server', ['driver'], () => checkServer(env, driver!));
   const { socketUrl } = await run('vite', ['driver'], () => checkVite(env, driver!));
   // Only when there is something to say: nothing for the dev server (public/hot) or an app without a front end.
-  if (!skipped.has('bundle') && passed.has('vite')) {
+  if (skipped.has('bundle')) record(skip('bundle', 'skipped (--skip)'));
+  else if (passed.has('vite')) {
     const bundle = checkBuiltBundle(options.dir, env, driver!);
     if (bundle) record(bundle);
   }

@@ -125,10 +125,6 @@ export function openDoctorSocket(socketUrl: string, origin: string | undefined, 
   });
 }
 
-/**
- * Opens a WebSocket the way the browser does: to the VITE_ address, with the page's Origin, so
- * the proxy route, TLS, the origin check and the app key are all exercised.
- */
 /** What checkWebSocket needs to turn a refusal into a fix that points the right way. */
 export interface WebSocketHints {
   /** The .env key holding the browser's host (VITE_REVERB_HOST / VITE_PUSHER_HOST). */
@@ -137,6 +133,10 @@ export interface WebSocketHints {
   explainOrigin(): OriginRefusal;
 }
 
+/**
+ * Opens a WebSocket the way the browser does: to the VITE_ address, with the page's Origin, so
+ * the proxy route, TLS, the origin check and the app key are all exercised.
+ */
 export async function checkWebSocket(socketUrl: string, origin: string, timeoutMs: number, hints?: WebSocketHints): Promise<{ result: CheckResult; socket?: DoctorSocket }> {
   const shown = socketUrl.replace(/\?.*$/, '');
   const outcome = await openDoctorSocket(socketUrl, origin, timeoutMs);
