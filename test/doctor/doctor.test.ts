@@ -1,4 +1,4 @@
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
@@ -12,7 +12,7 @@ import { broadcastEnvLines, createLaravelFixture, type BroadcastEnv, type Fixtur
 import { startFakeSite, type FakeSite } from '../helpers/fake-laravel-site.js';
 import { freePort } from '../helpers/free-port.js';
 import { requireBinary, requirePackageFile } from '../helpers/require-binary.js';
-import { buildFrontEnd } from '../helpers/vite-build.js';
+import { buildFrontEnd } from '../helpers/build-front-end.js';
 import { renderEcho } from '../../src/installer/plan-echo.js';
 import { TEST_APP, startSidecar } from '../helpers/start-sidecar.js';
 
@@ -182,8 +182,15 @@ describe('pusher-sidecar doctor', () => {
       sidecar: renderEcho({ kind: 'global', ts: false }, 'REVERB', true, false),
     };
 
+    /** `npm run build` of resources/js/app.js holding `entry`. */
+    const build = async (dir: string, entry: string) => {
+      mkdirSync(join(dir, 'resources', 'js'), { recursive: true });
+      writeFileSync(join(dir, 'resources', 'js', 'app.js'), entry);
+      await buildFrontEnd(dir, { app: 'resources/js/app.js' }, { laravel: true });
+    };
+
     it.each(Object.keys(entries) as Array<keyof typeof entries>)('passes when the %s echo.js bundle holds the .env values', async (which) => {
-      const { line } = await doctor({ prepare: (dir) => buildFrontEnd(dir, entries[which]) });
+      const { line } = await doctor({ prepare: (dir) => build(dir, entries[which]) });
       expect(line(title)).toMatch(/^✓ built front end: public\/build\/assets\/app-[\w-]+\.js connects with the \.env values \(key laravelkey0000000000, ws:\/\/127\.0\.0\.1:\d+\)$/);
     });
 
@@ -193,7 +200,7 @@ describe('pusher-sidecar doctor', () => {
           // Built while the site was still at its old address, then .env moved on.
           const current = readFileSync(join(dir, '.env'), 'utf8');
           writeFileSync(join(dir, '.env'), current.replace(/^VITE_REVERB_HOST=.*$/m, 'VITE_REVERB_HOST=old.example.com').replace(/^VITE_REVERB_PORT=.*$/m, 'VITE_REVERB_PORT=8443').replace(/^VITE_REVERB_SCHEME=.*$/m, 'VITE_REVERB_SCHEME=https'));
-          await buildFrontEnd(dir, entries.sidecar);
+          await build(dir, entries.sidecar);
           writeFileSync(join(dir, '.env'), current);
         },
       });
