@@ -1,17 +1,16 @@
 import type { Command } from 'commander';
 import { describeKind, describeReaction } from '../docs/readme-tables.js';
-import { ALL_CODES, findCodes } from '../protocol/codes.js';
+import { ALL_CODES, lookupCodes } from '../protocol/codes.js';
 import type { CliIO } from './cli-io.js';
 
 export function registerCodesCommand(program: Command, io: CliIO): void {
   program
-    .command('codes [code]')
-    .description('Explain the close codes, pusher:error codes and HTTP statuses the server emits')
+    .command('codes [code-or-reason]')
+    .description('Explain the close codes, pusher:error codes and HTTP statuses the server emits; look one up by number (4009) or by the reason name the logs print (origin_not_allowed)')
     .action((code: string | undefined) => {
-      // A number, or a reason name as logs and metrics print it (`codes origin_not_allowed`).
-      const entries = code === undefined ? ALL_CODES : /^\d+$/.test(code) ? findCodes(Number(code)) : ALL_CODES.filter((e) => e.id === code.toLowerCase());
+      const entries = code === undefined ? ALL_CODES : lookupCodes(code);
       if (entries.length === 0) {
-        io.stderr.write(`pusher-sidecar: ${code} is not a code this server emits (nor a reason name). Run "pusher-sidecar codes" for the list.\n`);
+        io.stderr.write(`pusher-sidecar: ${code} is not a code or reason name this server emits. Run "pusher-sidecar codes" for the list.\n`);
         io.setExitCode(1);
         return;
       }

@@ -10,6 +10,7 @@ const TITLES: Record<CheckId, string> = {
   credentials: 'app credentials',
   server: 'publish address',
   vite: 'browser (VITE_) settings',
+  bundle: 'built front end',
   'app-url': 'APP_URL',
   config: 'config/broadcasting.php',
   'config-cache': 'config cache',
@@ -19,6 +20,7 @@ const TITLES: Record<CheckId, string> = {
   api: 'signed API call',
   websocket: 'WebSocket via the public URL',
   'round-trip': 'publish → receive',
+  'laravel-publish': 'publish through Laravel (PHP)',
   'auth-route': '/broadcasting/auth',
 };
 
@@ -32,9 +34,11 @@ export function renderDoctorReport(dir: string, results: readonly CheckResult[])
   }
   const failed = results.filter((r) => r.status === 'fail').length;
   const warned = results.filter((r) => r.status === 'warn').length;
+  const skipped = results.filter((r) => r.status === 'skip').length;
   lines.push('');
   if (failed === 0) {
-    lines.push(`All checks passed${warned > 0 ? ` (${warned} warning${warned > 1 ? 's' : ''})` : ''}.`);
+    const notes = [warned > 0 ? `${warned} warning${warned > 1 ? 's' : ''}` : '', skipped > 0 ? `${skipped} skipped` : ''].filter(Boolean);
+    lines.push(`All checks passed${notes.length > 0 ? ` (${notes.join(', ')})` : ''}.`);
   } else {
     lines.push(`${failed} check${failed > 1 ? 's' : ''} failed. Fix them from the top: an early failure often explains the ones below it.`);
   }
@@ -44,7 +48,7 @@ export function renderDoctorReport(dir: string, results: readonly CheckResult[])
 export function registerDoctorCommand(program: Command, io: CliIO): void {
   program
     .command('doctor [dir]')
-    .description('Check a Laravel project\'s broadcasting setup end to end (.env, config, Caddy, the sidecar, a live WebSocket round trip, /broadcasting/auth)')
+    .description('Check a Laravel project\'s broadcasting setup end to end (.env, config, Caddy, the sidecar, a live WebSocket round trip, a publish through Laravel itself, /broadcasting/auth)')
     .option('--timeout <MS>', 'time allowed for each network step', '5000')
     .option('--caddyfile <FILE>', 'the Caddyfile that should import pusher-sidecar.caddy (default: ./Caddyfile)')
     .option('--skip <CHECKS>', `comma-separated checks to leave out: ${CHECK_IDS.join(', ')}`)

@@ -54,7 +54,7 @@ export const CONFIG_SCHEMA = {
   clientEventRate: { type: 'integer', default: 10, min: 1, group: 'protocol', unit: 'N', description: 'Client events per second per connection (4301 above).' },
   cacheTtl: { type: 'integer', default: 1800, min: 1, group: 'protocol', unit: 'SECONDS', description: 'How long a cache- channel keeps its last event.' },
 
-  allowedOrigins: { type: 'list', default: [], group: 'guards', unit: 'LIST', description: 'Origins (https://app.test) or hosts (app.test, any port) allowed to connect, * wildcards allowed; others get 4009. Empty: the Origin host must equal the request host. Requests without Origin pass.' },
+  allowedOrigins: { type: 'list', default: [], group: 'guards', unit: 'LIST', description: 'Origins (https://app.test) or hosts (app.test, any port) allowed besides the same host, * wildcards allowed; !entry excludes (!same-host drops the same-host rule); others get 4009. Same host: the Origin\'s host and port equal the request\'s. Requests without Origin pass.' },
   trustProxy: { type: 'list', default: ['127.0.0.1/8', '::1/128'], group: 'guards', unit: 'CIDRS', description: 'Proxies whose X-Forwarded-For / X-Forwarded-Host are believed.' },
   handshakeRate: { type: 'number', default: 20, min: 0, group: 'guards', unit: 'N', description: 'WebSocket handshakes per second per client IP (token bucket refill); 0 disables.' },
   handshakeBurst: { type: 'integer', default: 40, min: 1, group: 'guards', unit: 'N', description: 'Handshake bucket size per client IP.' },

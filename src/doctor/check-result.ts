@@ -10,8 +10,8 @@ export interface CheckResult {
 }
 
 export const CHECK_IDS = [
-  'env', 'driver', 'credentials', 'server', 'vite', 'app-url', 'config', 'config-cache', 'caddy',
-  'up', 'ready', 'api', 'websocket', 'round-trip', 'auth-route',
+  'env', 'driver', 'credentials', 'server', 'vite', 'bundle', 'app-url', 'config', 'config-cache', 'caddy',
+  'up', 'ready', 'api', 'websocket', 'round-trip', 'laravel-publish', 'auth-route',
 ] as const;
 
 export type CheckId = (typeof CHECK_IDS)[number];

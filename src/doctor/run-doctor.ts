@@ -1,6 +1,9 @@
+import { checkBuiltBundle } from './bundle-check.js';
 import { fail, skip, type CheckId, type CheckResult } from './check-result.js';
 import { checkAppUrl, checkCredentials, checkDriver, checkServer, checkVite } from './env-checks.js';
 import { readLaravelEnv, type Driver } from './laravel-env.js';
+import { checkLaravelPublish } from './laravel-publish-check.js';
+import { explainOriginRefusal, findOriginSetting } from './origin-explain.js';
 import { checkApi, checkAuthRoute, checkReady, checkUp, type LiveContext } from './live-checks.js';
 import { authRouteFix, checkBroadcastingConfig, checkCaddy, checkConfigCache } from './project-checks.js';
 import { checkRoundTrip, checkWebSocket } from './websocket-check.js';
@@ -64,6 +67,12 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const { app } = await run('credentials', ['driver'], () => checkCredentials(env, driver!));
   const { serverUrl } = await run('server', ['driver'], () => checkServer(env, driver!));
   const { socketUrl } = await run('vite', ['driver'], () => checkVite(env, driver!));
+  // Only when there is something to say: nothing for the dev server (public/hot) or an app without a front end.
+  if (skipped.has('bundle')) record(skip('bundle', 'skipped (--skip)'));
+  else if (passed.has('vite')) {
+    const bundle = checkBuiltBundle(options.dir, env, driver!);
+    if (bundle) record(bundle);
+  }
   const { appUrl } = await run('app-url', ['env'], () => checkAppUrl(env, socketUrl));
   await run('config', ['driver'], () => wrap(checkBroadcastingConfig(options.dir, driver!)));
   await run('config-cache', [], () => wrap(checkConfigCache(options.dir)));
@@ -73,12 +82,19 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   await run('up', ['server'], () => checkUp(serverUrl!, live).then(wrap));
   await run('ready', ['up'], () => checkReady(serverUrl!, live).then(wrap));
   await run('api', ['up', 'credentials'], () => checkApi(serverUrl!, app!, live).then(wrap));
-  const { socket } = await run('websocket', ['vite', 'app-url'], () => checkWebSocket(socketUrl!, new URL(appUrl!).origin, options.timeoutMs));
+  const vite = driver === 'pusher' ? 'VITE_PUSHER_' : 'VITE_REVERB_';
+  const { socket } = await run('websocket', ['vite', 'app-url'], () => checkWebSocket(socketUrl!, new URL(appUrl!).origin, options.timeoutMs, {
+    viteHostKey: `${vite}HOST`,
+    explainOrigin: () => explainOriginRefusal(new URL(appUrl!).origin, socketUrl!, findOriginSetting(options.dir, env, options.env), { host: `${vite}HOST`, port: `${vite}PORT` }),
+  }));
   try {
     await run('round-trip', ['websocket', 'api'], () => checkRoundTrip(socket!, serverUrl!, app!, live.driver, options.timeoutMs, now).then(wrap));
   } finally {
     socket?.close();
   }
+  await run('laravel-publish', ['credentials', 'up'], () => checkLaravelPublish({
+    dir: options.dir, driver: driver!, app: app!, serverUrl: serverUrl!, timeoutMs: options.timeoutMs, env: options.env,
+  }).then(wrap));
   await run('auth-route', ['app-url'], () => checkAuthRoute(appUrl!, live, () => authRouteFix(options.dir)).then(wrap));
   return { driver, results };
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { signApiRequest } from '../auth/api-signature.js';
-import { findCodes } from '../protocol/codes.js';
+import { CODES, findCodes } from '../protocol/codes.js';
 import { fail, pass, type CheckResult } from './check-result.js';
 import type { AppCredentials } from './env-checks.js';
 import { errorMessage, explainNetworkCode, probe } from './http-probe.js';
 import { prefixOf, type Driver } from './laravel-env.js';
+import type { OriginRefusal } from './origin-explain.js';
 
 interface Frame {
   event?: unknown;
@@ -59,7 +60,7 @@ export class DoctorSocket {
   }
 }
 
-type Outcome =
+export type SocketOutcome =
   | { kind: 'established'; socket: DoctorSocket }
   | { kind: 'closed'; code: number; message: string | undefined }
   | { kind: 'http'; status: number; error: string | undefined }
@@ -75,13 +76,14 @@ function parseData(frame: Frame): Record<string, unknown> {
   }
 }
 
-function open(socketUrl: string, origin: string, timeoutMs: number): Promise<Outcome> {
+/** Opens a Pusher WebSocket and waits for connection_established, or says why there was none. */
+export function openDoctorSocket(socketUrl: string, origin: string | undefined, timeoutMs: number): Promise<SocketOutcome> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(socketUrl, { headers: { origin }, handshakeTimeout: timeoutMs });
+    const ws = new WebSocket(socketUrl, { headers: origin === undefined ? {} : { origin }, handshakeTimeout: timeoutMs });
     let settled = false;
     let pusherError: string | undefined;
     const early: string[] = [];
-    const done = (outcome: Outcome) => {
+    const done = (outcome: SocketOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -123,19 +125,31 @@ function open(socketUrl: string, origin: string, timeoutMs: number): Promise<Out
   });
 }
 
+/** What checkWebSocket needs to turn a refusal into a fix that points the right way. */
+export interface WebSocketHints {
+  /** The .env key holding the browser's host (VITE_REVERB_HOST / VITE_PUSHER_HOST). */
+  viteHostKey: string;
+  /** Why the sidecar refused this page's Origin (4009), by its rule. */
+  explainOrigin(): OriginRefusal;
+}
+
 /**
  * Opens a WebSocket the way the browser does: to the VITE_ address, with the page's Origin, so
  * the proxy route, TLS, the origin check and the app key are all exercised.
  */
-export async function checkWebSocket(socketUrl: string, origin: string, timeoutMs: number): Promise<{ result: CheckResult; socket?: DoctorSocket }> {
+export async function checkWebSocket(socketUrl: string, origin: string, timeoutMs: number, hints?: WebSocketHints): Promise<{ result: CheckResult; socket?: DoctorSocket }> {
   const shown = socketUrl.replace(/\?.*$/, '');
-  const outcome = await open(socketUrl, origin, timeoutMs);
+  const outcome = await openDoctorSocket(socketUrl, origin, timeoutMs);
   switch (outcome.kind) {
     case 'established':
       return { result: pass('websocket', `${shown} with Origin ${origin} reached pusher:connection_established`), socket: outcome.socket };
     case 'closed': {
       const entry = findCodes(outcome.code).find((e) => e.kind === 'close');
       const detail = `${shown} closed with ${outcome.code}${entry ? ` (${entry.message})` : ''}${outcome.message ? `: ${outcome.message}` : ''}`;
+      if (entry === CODES.originNotAllowed && hints) {
+        const why = hints.explainOrigin();
+        return { result: fail('websocket', `${detail}; ${why.detail}`, why.fix) };
+      }
       return { result: fail('websocket', detail, entry?.fix ?? 'see the sidecar logs for why it closed the connection') };
     }
     case 'http': {
@@ -145,6 +159,17 @@ export async function checkWebSocket(socketUrl: string, origin: string, timeoutM
       }
       if (outcome.status === 502 || outcome.status === 503 || outcome.status === 504) {
         return { result: fail('websocket', `${shown} answered HTTP ${outcome.status}${from}: the proxy cannot reach the sidecar`, 'start the sidecar, and check the upstream in pusher-sidecar.caddy matches its --host/--port') };
+      }
+      if (outcome.status >= 200 && outcome.status < 400 && hints) {
+        // A page instead of an upgrade: a web server answered, but not one that routes /app/* to the sidecar.
+        const socketHost = new URL(socketUrl).hostname;
+        const pageHost = new URL(origin).hostname;
+        if (socketHost !== pageHost) {
+          return { result: fail('websocket', `${shown} answered HTTP ${outcome.status}${from} instead of upgrading: ${hints.viteHostKey}=${socketHost} is not the site the pages come from (${pageHost}), whose Caddyfile imports pusher-sidecar.caddy`,
+            `set ${hints.viteHostKey}=${pageHost} in .env (the host of APP_URL), then npm run build`) };
+        }
+        return { result: fail('websocket', `${shown} answered HTTP ${outcome.status}${from} instead of upgrading: ${socketHost} serves pages at /app/* instead of passing them to the sidecar`,
+          `import pusher-sidecar.caddy in the site block for ${socketHost} (before php_server or any catch-all route) and reload Caddy`) };
       }
       const entry = findCodes(outcome.status).find((e) => e.kind === 'http');
       return { result: fail('websocket', `${shown} answered HTTP ${outcome.status}${from} instead of upgrading`, entry?.fix ?? 'the proxy must pass WebSocket upgrades for /app/* to the sidecar') };

@@ -9,7 +9,7 @@ import { userAuthString, verifyToken } from '../auth/signatures.js';
 const WATCHLIST_LIMIT = 100;
 
 /** pusher:signin — user authentication over `socket_id::user::user_data`. */
-export async function signIn(hub: Hub, connection: Connection, auth: string, userData: string): Promise<void> {
+export async function signIn(hub: Hub, connection: Connection, auth: string, userData: string | undefined): Promise<void> {
   const fail = (why: string) => {
     connection.sendError(CODES.signinFailed, why);
     hub.observers.emit('rejected', { entry: CODES.signinFailed, detail: why, appId: connection.app.id, ip: connection.ip, socketId: connection.socketId });
@@ -29,6 +29,11 @@ export async function signIn(hub: Hub, connection: Connection, auth: string, use
     if (!result.ok) return fail(`Sign-in refused by the user auth endpoint (${result.status}): ${result.reason}`);
     auth = result.auth;
     userData = result.userData;
+  }
+  if (userData === undefined) {
+    // Only an empty-auth sign-in may omit user_data, and only the user auth endpoint can fill it in.
+    connection.sendError(CODES.invalidMessage, 'Invalid message: pusher:signin needs data.user_data (JSON string) and data.auth (string); an empty auth without user_data needs the sidecar to run with --user-auth-url');
+    return;
   }
   if (!verifyToken(auth, connection.app.key, connection.app.secret, userAuthString(connection.socketId, userData))) {
     return fail('Invalid signature for pusher:signin');

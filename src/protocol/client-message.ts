@@ -10,7 +10,8 @@ export type ClientMessage =
   | { type: 'pong' }
   | { type: 'subscribe'; channel: string; auth: string; channelData?: string }
   | { type: 'unsubscribe'; channel: string }
-  | { type: 'signin'; auth: string; userData: string }
+  /** No userData: an empty-auth sign-in whose user_data Laravel supplies (--user-auth-url). */
+  | { type: 'signin'; auth: string; userData?: string }
   | { type: 'client-event'; event: string; channel: string; data: unknown }
   | { type: 'unknown'; event: string };
 
@@ -65,10 +66,13 @@ export function parseClientMessage(text: string): ParsedClientMessage {
     }
     case 'pusher:signin': {
       const body = dataObject(data);
-      if (!body || typeof body.user_data !== 'string' || typeof (body.auth ?? '') !== 'string') {
-        return fail('pusher:signin needs data.user_data (JSON string) and data.auth (string)');
-      }
-      return { ok: true, message: { type: 'signin', auth: (body.auth as string | undefined) ?? '', userData: body.user_data } };
+      const auth = body?.auth ?? '';
+      if (!body || typeof auth !== 'string') return fail('pusher:signin needs data.user_data (JSON string) and data.auth (string)');
+      // With server-side sign-in Laravel's /broadcasting/user-auth supplies user_data, so a client
+      // that signs nothing itself has none to send; signIn() decides whether that is allowed.
+      if (body.user_data === undefined && auth === '') return { ok: true, message: { type: 'signin', auth } };
+      if (typeof body.user_data !== 'string') return fail('pusher:signin needs data.user_data (JSON string) and data.auth (string)');
+      return { ok: true, message: { type: 'signin', auth, userData: body.user_data } };
     }
     default:
       if (event.startsWith('client-')) {

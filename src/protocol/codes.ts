@@ -48,7 +48,7 @@ export const CODES = {
   originNotAllowed: {
     id: 'origin_not_allowed', code: 4009, kind: 'close', message: 'Origin not allowed',
     reaction: 'gives-up',
-    fix: 'The page origin is not in --allowed-origins (default: same host as the request). Add it, e.g. --allowed-origins "https://app.example.com,*.example.com". Behind a proxy that is not on loopback, add its address to --trust-proxy so its X-Forwarded-Host counts.',
+    fix: 'The page is neither on the host (and port) the socket was sent to nor in --allowed-origins / PUSHER_SIDECAR_ALLOWED_ORIGINS. Browsers should connect through the public site (Caddy), not the sidecar\'s own port; pages on other sites need an entry, e.g. --allowed-origins "https://admin.example.com,*.example.com". Behind a proxy that is not on loopback, add its address to --trust-proxy so its X-Forwarded-Host counts.',
   },
   connectionTerminated: {
     id: 'connection_terminated', code: 4010, kind: 'close', message: 'Connection terminated by the application',
@@ -241,4 +241,15 @@ export const ALL_CODES: readonly CodeEntry[] = Object.values(CODES);
 /** Entries whose numeric code (close / error / subscription status / HTTP status) is `code`. */
 export function findCodes(code: number): CodeEntry[] {
   return ALL_CODES.filter((entry) => entry.code === code);
+}
+
+/**
+ * Entries for what a user copies out of a log line: a number (`4009`) or the `reason` name the
+ * logs and metrics print (`origin_not_allowed`; case and `-` for `_` forgiven).
+ */
+export function lookupCodes(query: string): CodeEntry[] {
+  const trimmed = query.trim();
+  if (/^\d+$/.test(trimmed)) return findCodes(Number(trimmed));
+  const reason = trimmed.toLowerCase().replace(/-/g, '_');
+  return ALL_CODES.filter((entry) => entry.id === reason);
 }

@@ -18,13 +18,15 @@ export function webhookBody(timeMs: number, events: readonly WebhookEvent[]): st
 
 /**
  * `Content-Type` must be exactly `application/json` (no charset): the `pusher` Node SDK's
- * `WebHook.isContentTypeValid` compares the whole string.
+ * `WebHook.isContentTypeValid` compares the whole string. The names are spelled as Pusher sends
+ * them because pusher-http-php's `webhook(getallheaders(), $body)` looks them up case-sensitively,
+ * and `php -S` / Apache mod_php keep the case from the wire; undici writes names as given.
  */
 export function webhookHeaders(app: Pick<App, 'key' | 'secret'>, body: string): Record<string, string> {
   return {
-    'content-type': 'application/json',
-    'x-pusher-key': app.key,
-    'x-pusher-signature': hmacSha256Hex(app.secret, body),
+    'Content-Type': 'application/json',
+    'X-Pusher-Key': app.key,
+    'X-Pusher-Signature': hmacSha256Hex(app.secret, body),
   };
 }
 

@@ -125,6 +125,21 @@ describe('auth forwarding to Laravel', () => {
     ]);
   });
 
+  it('signs in a client that sends an empty auth and no user_data, taking user_data from Laravel', async () => {
+    const { laravel, server } = await setup();
+    // What Echo set up for server-side sign-in sends: pusher-js drops the undefined user_data.
+    const alice = pusherClient(server.port, server.app.key, {
+      headers: { Cookie: ALICE },
+      ...SIDECAR_AUTH_OPTIONS,
+      userAuthentication: { customHandler: (_params, callback) => callback(null, { auth: '' } as never) },
+    });
+    await waitForState(alice, 'connected');
+    alice.signin();
+    await (alice.user as unknown as { signinDonePromise: Promise<void> }).signinDonePromise;
+    expect(alice.user.user_data).toEqual({ id: '1', user_info: { name: 'Alice / Älva' } });
+    expect(laravel.requests.map((r) => r.path)).toEqual(['/broadcasting/user-auth']);
+  });
+
   it('leaves clients that sign through Laravel themselves (the standard pusher-js flow) alone', async () => {
     const { laravel, server } = await setup();
     const pusher = pusherClient(server.port, server.app.key, {

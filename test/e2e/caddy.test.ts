@@ -126,10 +126,20 @@ describe.skipIf(!hasCaddy)('the generated Caddy snippet in a real Caddy', () => 
     expect(await connectVia(caddyPort, server.app.key, { origin: 'http://evil.example' })).toEqual({ accepted: false, closeCode: 4009 });
   });
 
-  it('checks Origin against --allowed-origins when the page lives on another host', async () => {
+  it('wants the Origin\'s port to be the one asked for: http://127.0.0.1:443 is not this site', async () => {
+    const { server, caddyPort } = await startStack();
+    expect(await connectVia(caddyPort, server.app.key, { origin: 'http://127.0.0.1:443' })).toEqual({ accepted: false, closeCode: 4009 });
+    expect(await connectVia(caddyPort, server.app.key, { origin: `http://127.0.0.1:${caddyPort + 1}` })).toEqual({ accepted: false, closeCode: 4009 });
+  });
+
+  it('adds --allowed-origins to the same-host rule: the site\'s own pages stay allowed unless !same-host', async () => {
     const { server, caddyPort } = await startStack({ allowedOrigins: ['https://shop.example.com'] });
     expect((await connectVia(caddyPort, server.app.key, { origin: 'https://shop.example.com' })).accepted).toBe(true);
-    expect(await connectVia(caddyPort, server.app.key, { origin: `http://127.0.0.1:${caddyPort}` })).toEqual({ accepted: false, closeCode: 4009 });
+    expect((await connectVia(caddyPort, server.app.key, { origin: `http://127.0.0.1:${caddyPort}` })).accepted).toBe(true);
+    expect(await connectVia(caddyPort, server.app.key, { origin: 'http://evil.example' })).toEqual({ accepted: false, closeCode: 4009 });
+    const strict = await startStack({ allowedOrigins: ['!same-host', 'https://shop.example.com'] });
+    expect(await connectVia(strict.caddyPort, strict.server.app.key, { origin: `http://127.0.0.1:${strict.caddyPort}` })).toEqual({ accepted: false, closeCode: 4009 });
+    expect((await connectVia(strict.caddyPort, strict.server.app.key, { origin: 'https://shop.example.com' })).accepted).toBe(true);
   });
 
   it('does not expose the HTTP API under /app/ (a signed POST /app/x/apps/{id}/events?…&protocol=7 never reaches the sidecar)', async () => {

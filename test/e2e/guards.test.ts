@@ -40,7 +40,7 @@ describe('origin guard', () => {
     const server = await startGuarded({}, { logLevel: 'info' });
     const client = rawClient(server.port, server.app.key, { origin: 'https://evil.test' });
     await expect(client.closed).resolves.toMatchObject({ code: 4009 });
-    expect(client.wireFrames).toEqual([{ event: 'pusher:error', data: JSON.stringify({ code: 4009, message: 'Origin "https://evil.test" not allowed' }) }]);
+    expect(client.wireFrames).toEqual([{ event: 'pusher:error', data: JSON.stringify({ code: 4009, message: `Origin "https://evil.test" not allowed (request host "127.0.0.1:${server.port}")` }) }]);
     expect(server.rejections).toHaveLength(1);
     expect(server.rejections[0]).toMatchObject({ entry: CODES.originNotAllowed, appId: 'app-id', ip: '127.0.0.1' });
     const lines = server.logs.filter((l) => l.reason === 'origin_not_allowed');
@@ -76,12 +76,41 @@ describe('origin guard', () => {
     await expect(rawClient(server.port, server.app.key, { origin: 'https://app.test.evil.test' }).closed).resolves.toMatchObject({ code: 4009 });
   });
 
+  it('keeps the same host allowed when --allowed-origins lists others (APP_URL\'s pages are never locked out)', async () => {
+    const server = await startGuarded({ allowedOrigins: ['https://cdn.example.com'] });
+    const viaCaddy = (origin: string) => rawClient(server.port, server.app.key, { origin, headers: { 'X-Forwarded-Host': 'app.test' } });
+    await expect(viaCaddy('https://app.test').socketId()).resolves.toBeTruthy();
+    await expect(viaCaddy('https://cdn.example.com').socketId()).resolves.toBeTruthy();
+    await expect(viaCaddy('https://other.test').closed).resolves.toMatchObject({ code: 4009 });
+  });
+
+  it('lets ! entries exclude an origin, or the same-host rule itself', async () => {
+    const excluded = await startGuarded({ allowedOrigins: ['!https://app.test'] });
+    const client = rawClient(excluded.port, excluded.app.key, { origin: 'https://app.test', headers: { 'X-Forwarded-Host': 'app.test' } });
+    await expect(client.closed).resolves.toMatchObject({ code: 4009 });
+    expect(client.wireFrames).toEqual([{ event: 'pusher:error', data: JSON.stringify({ code: 4009, message: 'Origin "https://app.test" not allowed (excluded)' }) }]);
+    const listedOnly = await startGuarded({ allowedOrigins: ['!same-host', 'https://admin.test'] });
+    await expect(rawClient(listedOnly.port, listedOnly.app.key, { origin: 'https://app.test', headers: { 'X-Forwarded-Host': 'app.test' } }).closed).resolves.toMatchObject({ code: 4009 });
+    await expect(rawClient(listedOnly.port, listedOnly.app.key, { origin: 'https://admin.test', headers: { 'X-Forwarded-Host': 'app.test' } }).socketId()).resolves.toBeTruthy();
+  });
+
+  it('wants the Origin\'s port to be the one the request was sent to (http://app.test:443 is not app.test)', async () => {
+    const server = await startGuarded();
+    const forHost = (origin: string, host: string) => rawClient(server.port, server.app.key, { origin, headers: { 'X-Forwarded-Host': host } });
+    await expect(forHost('http://app.test:443', 'app.test').closed).resolves.toMatchObject({ code: 4009 });
+    await expect(forHost('https://app.test:8443', 'app.test').closed).resolves.toMatchObject({ code: 4009 });
+    await expect(forHost('https://app.test', 'app.test:8443').closed).resolves.toMatchObject({ code: 4009 });
+    await expect(forHost('https://app.test', 'app.test').socketId()).resolves.toBeTruthy();
+    await expect(forHost('https://app.test', 'app.test:443').socketId()).resolves.toBeTruthy();
+    await expect(forHost('https://app.test:8443', 'app.test:8443').socketId()).resolves.toBeTruthy();
+  });
+
   it('makes pusher-js give up instead of retrying', async () => {
     const server = await startGuarded();
     const pusher = pusherClient(server.port, server.app.key, { headers: { Origin: 'https://evil.test' } });
     const error = nextPusherError(pusher);
     await waitForState(pusher, 'disconnected');
-    expect(await error).toMatchObject({ code: 4009, message: 'Origin "https://evil.test" not allowed' });
+    expect(await error).toMatchObject({ code: 4009, message: `Origin "https://evil.test" not allowed (request host "127.0.0.1:${server.port}")` });
     expect(server.rejections.map((r) => r.entry.id)).toEqual(['origin_not_allowed']);
   });
 });

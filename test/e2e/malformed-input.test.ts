@@ -34,6 +34,7 @@ describe('bad input gets a documented pusher:error and nothing else breaks', () 
       [{ event: 'pusher:subscribe', data: { channel: 'x', auth: 7 } }, 4300, 'auth'],
       [{ event: 'pusher:subscribe', data: { channel: 'presence-x', auth: '', channel_data: { user_id: 1 } } }, 4300, 'channel_data'],
       [{ event: 'pusher:signin', data: { auth: 'k:s' } }, 4300, 'user_data'],
+      [{ event: 'pusher:signin', data: { auth: '' } }, 4300, '--user-auth-url'],
       [{ event: 'client-x', data: {} }, 4300, 'channel'],
       [{ event: 'pusher:teleport', data: {} }, 4304, 'teleport'],
       [{ event: 'pusher:subscribe', data: { channel: 'has space' } }, 4309, 'Invalid channel'],

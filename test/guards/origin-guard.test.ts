@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { createOriginGuard, createOriginMatcher } from '../../src/guards/origin-guard.js';
+import { createOriginGuard, createOriginMatcher, createOriginPolicy } from '../../src/guards/origin-guard.js';
 import type { HandshakeContext } from '../../src/guards/handshake-guard.js';
 import { CODES } from '../../src/protocol/codes.js';
 
@@ -14,6 +14,29 @@ describe('createOriginMatcher', () => {
     expect(same('https://evil.test', 'app.test')).toBe(false);
     expect(same('https://app.test.evil.test', 'app.test')).toBe(false);
     expect(same('https://app.test', undefined)).toBe(false);
+  });
+
+  it('compares the port the Origin implies with the one the request was sent to', () => {
+    const same = createOriginMatcher([]);
+    // issue 11 item 10: an explicit port that is not the request's is another origin.
+    expect(same('http://app.test:443', 'app.test')).toBe(false);
+    expect(same('https://app.test:80', 'app.test')).toBe(false);
+    expect(same('http://app.test:443', 'app.test:443')).toBe(true);
+    expect(same('http://app.test', 'app.test:443')).toBe(false);
+    expect(same('https://app.test', 'app.test:80')).toBe(false);
+    expect(same('http://[::1]:6001', '[::1]:6001')).toBe(true);
+  });
+
+  it('keeps the same host allowed next to listed origins, unless excluded with !', () => {
+    const listed = createOriginMatcher(['https://cdn.example.com']);
+    expect(listed('https://app.test', 'app.test')).toBe(true);
+    expect(listed('https://cdn.example.com', 'app.test')).toBe(true);
+    expect(listed('https://evil.test', 'app.test')).toBe(false);
+    expect(createOriginMatcher(['!same-host', 'https://cdn.example.com'])('https://app.test', 'app.test')).toBe(false);
+    expect(createOriginMatcher(['!https://app.test'])('https://app.test', 'app.test')).toBe(false);
+    expect(createOriginMatcher(['!*.evil.test', '*'])('https://a.evil.test', 'x')).toBe(false);
+    expect(createOriginMatcher(['!*.evil.test', '*'])('https://app.test', 'x')).toBe(true);
+    expect(createOriginPolicy(['https://cdn.example.com'])('https://app.test', 'app.test')).toBe('same-host');
   });
 
   it('matches full origins exactly, scheme included', () => {

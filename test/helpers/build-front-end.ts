@@ -11,8 +11,12 @@ const REPO_NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.met
  * compiled, and bare imports (laravel-echo, pusher-js, @laravel/echo-react…) resolve from this
  * repository's node_modules, linked in as the app's own. Each entry (name → path under the
  * project) becomes public/build/<name>.js. Returns the output directory.
+ *
+ * `laravel: true` builds as laravel-vite-plugin does for `npm run build` instead: minified,
+ * hashed names under public/build/assets, and public/build/manifest.json listing them (what
+ * doctor reads to find the built Echo options).
  */
-export async function buildFrontEnd(root: string, entries: Record<string, string>): Promise<string> {
+export async function buildFrontEnd(root: string, entries: Record<string, string>, options: { laravel?: boolean } = {}): Promise<string> {
   if (!existsSync(join(root, 'node_modules'))) symlinkSync(REPO_NODE_MODULES, join(root, 'node_modules'), 'dir');
   const outDir = join(root, 'public', 'build');
   await build({
@@ -28,12 +32,16 @@ export async function buildFrontEnd(root: string, entries: Record<string, string
     build: {
       outDir,
       emptyOutDir: true,
-      minify: false,
       modulePreload: false,
-      rollupOptions: {
-        input: Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, join(root, path)])),
-        output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
-      },
+      ...(options.laravel
+        ? { manifest: 'manifest.json', rollupOptions: { input: Object.values(entries).map((path) => join(root, path)) } }
+        : {
+          minify: false,
+          rollupOptions: {
+            input: Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, join(root, path)])),
+            output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+          },
+        }),
     },
   });
   return outDir;

@@ -1,12 +1,15 @@
 // The small project the doctor tests check: only the files doctor reads (the installer's fuller
 // Laravel skeletons live in laravel-fixture.ts).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The stock config/broadcasting.php of Laravel 11–13: the same file the installer tests start from. */
 const BROADCASTING_PHP = readFileSync(fileURLToPath(new URL('../fixtures/laravel/l11/config-broadcasting.php', import.meta.url)), 'utf8');
+
+/** A Laravel app PHP can boot here: Debian's Illuminate 8.83 + a stand-in Pusher SDK (see its README). */
+const BOOTABLE = fileURLToPath(new URL('../fixtures/laravel-php/', import.meta.url));
 
 const BOOTSTRAP_APP = (channels: boolean) => `<?php
 
@@ -75,6 +78,12 @@ export interface FixtureOptions {
   channelsRoute?: boolean;
   /** false: the Caddyfile does not import the snippet. */
   caddyImport?: boolean;
+  /**
+   * What `php` finds (default `bootable`): a vendor/ with the stand-in SDK and a Laravel 8-shaped
+   * bootstrap/app.php that Debian's Illuminate boots; `no-sdk`: vendor/ without pusher/pusher-php-server;
+   * `no-vendor`: composer install never ran (the Laravel 11 bootstrap/app.php stays).
+   */
+  php?: 'bootable' | 'no-sdk' | 'no-vendor';
 }
 
 /** A minimal Laravel project in a temp dir: .env, config, routes, bootstrap/app.php, Caddyfile + snippet. */
@@ -87,5 +96,12 @@ export function createLaravelFixture(options: FixtureOptions): string {
   writeFileSync(join(dir, 'bootstrap', 'app.php'), BOOTSTRAP_APP(options.channelsRoute ?? true));
   writeFileSync(join(dir, 'Caddyfile'), `app.example.com {\n${options.caddyImport === false ? '' : '\timport pusher-sidecar.caddy\n'}\troot * public/\n\tphp_server\n}\n`);
   writeFileSync(join(dir, 'pusher-sidecar.caddy'), '@pusher_sidecar path /app/*\nreverse_proxy @pusher_sidecar 127.0.0.1:6001\n');
+  const php = options.php ?? 'bootable';
+  if (php !== 'no-vendor') {
+    cpSync(join(BOOTABLE, 'vendor'), join(dir, 'vendor'), { recursive: true });
+    cpSync(join(BOOTABLE, 'bootstrap-app.php'), join(dir, 'bootstrap', 'app.php'));
+    cpSync(join(BOOTABLE, 'config-app.php'), join(dir, 'config', 'app.php'));
+    if (php === 'no-sdk') rmSync(join(dir, 'vendor', 'pusher'), { recursive: true });
+  }
   return dir;
 }

@@ -13,6 +13,9 @@ describe('parseClientMessage', () => {
     expect(parseClientMessage('{"event":"pusher:signin","data":{"auth":"k:s","user_data":"{}"}}')).toEqual({
       ok: true, message: { type: 'signin', auth: 'k:s', userData: '{}' },
     });
+    // Server-side sign-in: Laravel supplies user_data, so an empty auth may come without it.
+    expect(parseClientMessage('{"event":"pusher:signin","data":{"auth":""}}')).toEqual({ ok: true, message: { type: 'signin', auth: '' } });
+    expect(parseClientMessage('{"event":"pusher:signin","data":{"auth":"k:s"}}')).toMatchObject({ ok: false });
     expect(parseClientMessage('{"event":"client-typing","data":{"a":1},"channel":"private-c"}')).toEqual({
       ok: true, message: { type: 'client-event', event: 'client-typing', channel: 'private-c', data: { a: 1 } },
     });

@@ -27,9 +27,9 @@ describe('webhook wire format', () => {
     expect(body).toBe('{"time_ms":1700000000000,"events":[{"name":"channel_occupied","channel":"news"}]}');
     // HMAC-SHA256("secret", body), computed independently with openssl.
     expect(webhookHeaders({ key: 'key', secret: 'secret' }, body)).toEqual({
-      'content-type': 'application/json',
-      'x-pusher-key': 'key',
-      'x-pusher-signature': 'e7c4fcbf58f717e756f929abbfc60236637528e50ab1a05d55584dde28638667',
+      'Content-Type': 'application/json',
+      'X-Pusher-Key': 'key',
+      'X-Pusher-Signature': 'e7c4fcbf58f717e756f929abbfc60236637528e50ab1a05d55584dde28638667',
     });
   });
 
