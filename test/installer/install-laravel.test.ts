@@ -18,16 +18,16 @@ function changedPaths(before: Map<string, string>, after: Map<string, string>): 
 
 const { id, key, secret } = TEST_CREDENTIALS;
 
-/** .env of an 11/12 app after install with defaults: Laravel's placement rules, to the line. */
+/**
+ * .env of an 11/12 app after install with defaults: Laravel's placement rules, to the line, with
+ * the VITE_REVERB_* lines below the REVERB_* ones they reference (as reverb:install writes them;
+ * phpdotenv leaves a forward `${REVERB_APP_KEY}` unexpanded).
+ */
 function expectedReverbEnv(original: string, secretValue: string): string {
   return original
     .replace('BROADCAST_CONNECTION=log', 'BROADCAST_CONNECTION=reverb')
     .replace('VITE_APP_NAME="${APP_NAME}"\n', [
       'VITE_APP_NAME="${APP_NAME}"',
-      'VITE_REVERB_APP_KEY="${REVERB_APP_KEY}"',
-      'VITE_REVERB_HOST=localhost',
-      'VITE_REVERB_PORT=80',
-      'VITE_REVERB_SCHEME=http',
       '',
       `REVERB_APP_ID=${secretValue === '' ? '' : id}`,
       `REVERB_APP_KEY=${secretValue === '' ? '' : key}`,
@@ -35,6 +35,10 @@ function expectedReverbEnv(original: string, secretValue: string): string {
       'REVERB_HOST="127.0.0.1"',
       'REVERB_PORT=6001',
       'REVERB_SCHEME=http',
+      'VITE_REVERB_APP_KEY="${REVERB_APP_KEY}"',
+      'VITE_REVERB_HOST=localhost',
+      'VITE_REVERB_PORT=80',
+      'VITE_REVERB_SCHEME=http',
       '',
       'PUSHER_SIDECAR_HOST="127.0.0.1"',
       'PUSHER_SIDECAR_PORT=6001',
