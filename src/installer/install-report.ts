@@ -4,6 +4,7 @@ import { formatCommand, type DependencyCommand } from './plan-dependencies.js';
 import type { Plan } from './plan.js';
 import { formatPublicUrl, urlHost } from './addresses.js';
 import type { InstallSettings } from './resolve-settings.js';
+import { SIDECAR_ENV } from './sidecar-env.js';
 import { unifiedDiff } from './text-diff.js';
 
 /** The secret never reaches the terminal, not even in a --dry-run diff. */
@@ -23,6 +24,30 @@ function describeFrontEnd(project: LaravelProject): string {
   }
 }
 
+/**
+ * A `.env` diff shows keys, not values: a neighbouring DB_PASSWORD or APP_KEY is context too. Only
+ * the non-secret settings the installer itself writes keep their values, so the diff still says
+ * where browsers and PHP will connect.
+ */
+export function maskEnvDiff(diff: string, reveal: ReadonlySet<string>): string {
+  return diff.replace(/^([ +-])(\s*(?:export\s+)?)([A-Za-z0-9_.]+)(\s*=\s*)(.+)$/gm, (line, mark: string, lead: string, key: string, eq: string, value: string) => {
+    if (line.startsWith('---') || line.startsWith('+++')) return line;
+    return reveal.has(key) && !/SECRET|PASSWORD|TOKEN/i.test(key) ? line : `${mark}${lead}${key}${eq}********`;
+  });
+}
+
+/** The keys whose values a dry run may show: the connection and the addresses, never credentials. */
+export function revealedEnvKeys(project: LaravelProject, settings: InstallSettings): Set<string> {
+  const p = settings.envPrefix;
+  return new Set([
+    project.broadcastKey, `${p}_HOST`, `${p}_PORT`, `${p}_SCHEME`, `${p}_APP_CLUSTER`,
+    `VITE_${p}_APP_KEY`, `VITE_${p}_APP_CLUSTER`, `VITE_${p}_HOST`, `VITE_${p}_PORT`, `VITE_${p}_SCHEME`,
+    ...Object.values(SIDECAR_ENV),
+  ]);
+}
+
+const isEnvFile = (path: string) => /(^|\/)\.env(\.[\w.-]+)?$/.test(path);
+
 export function formatHeader(project: LaravelProject): string {
   return `Laravel ${project.major} (${project.versionSource}) · front end: ${describeFrontEnd(project)}\n`;
 }
@@ -41,7 +66,7 @@ export function formatSettings(settings: InstallSettings): string {
   return lines.map((line) => `  ${line}\n`).join('');
 }
 
-export function formatChanges(plan: Plan, settings: InstallSettings, dryRun: boolean): string {
+export function formatChanges(plan: Plan, settings: InstallSettings, dryRun: boolean, reveal: ReadonlySet<string> = new Set()): string {
   const width = Math.max(0, ...plan.changes.map((c) => c.path.length));
   let out = '';
   for (const change of plan.changes) {
@@ -50,7 +75,8 @@ export function formatChanges(plan: Plan, settings: InstallSettings, dryRun: boo
   }
   if (dryRun) {
     for (const change of plan.changes) {
-      out += '\n' + maskSecret(unifiedDiff(change.path, change.before, change.after), settings.credentials.secret);
+      const diff = unifiedDiff(change.path, change.before, change.after);
+      out += '\n' + maskSecret(isEnvFile(change.path) ? maskEnvDiff(diff, reveal) : diff, settings.credentials.secret);
     }
   }
   return out;

@@ -141,4 +141,14 @@ describe('--dry-run', () => {
     expect(result.stdout).not.toContain(TEST_CREDENTIALS.secret);
     expect(result.stdout).toContain('These commands would run:\n    composer require pusher/pusher-php-server\n');
   });
+
+  it('masks every other .env value shown as diff context, and old values it replaces', async () => {
+    fixture = createLaravelFixture({ version: 12, env: (t) => `${t}DB_PASSWORD=hunter2-neighbour\nREVERB_APP_SECRET=old-secret-value\nREVERB_APP_ID=1\nREVERB_APP_KEY=k\n` });
+    const result = await install(fixture.root, { yes: true, dryRun: true, appSecret: 'new-secret-value' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(' DB_PASSWORD=********\n');
+    expect(result.stdout).toContain('-REVERB_APP_SECRET=********\n+REVERB_APP_SECRET=********\n');
+    expect(result.stdout).toContain('+VITE_REVERB_HOST=localhost\n');
+    for (const value of ['hunter2-neighbour', 'old-secret-value', 'new-secret-value', 'base64:']) expect(result.stdout).not.toContain(value);
+  });
 });
