@@ -1,6 +1,7 @@
 import type { LaravelProject } from './detect-project.js';
 import { CADDY_SNIPPET, SERVICE_FILES, sidecarUpstream } from './plan-caddy.js';
-import { formatCommand, type DependencyCommand } from './plan-dependencies.js';
+import { packageVersion } from './package-version.js';
+import { SIDECAR_PACKAGE, formatCommand, usesInstalledSidecar, type DependencyCommand } from './plan-dependencies.js';
 import type { Plan } from './plan.js';
 import { formatPublicUrl, urlHost } from './addresses.js';
 import type { InstallSettings } from './resolve-settings.js';
@@ -98,6 +99,15 @@ export function formatCommandsToRun(commands: readonly DependencyCommand[]): str
 /** Nothing but `serve`: the sidecar reads ./.env itself, where the installer put every setting. */
 export const SERVE_COMMAND = 'npx pusher-sidecar serve';
 
+function serveStep(project: LaravelProject, settings: InstallSettings): string {
+  if (!usesInstalledSidecar(project)) return `npx pusher-sidecar@${packageVersion()} serve`;
+  const installed = project.front.packages.has(SIDECAR_PACKAGE);
+  const pin = installed ? "the copy in the app's devDependencies" : settings.installDeps
+    ? "the copy just added to the app's devDependencies"
+    : "the copy pinned in devDependencies, once you have run the install command above";
+  return `${SERVE_COMMAND}   # runs ${pin}`;
+}
+
 export function formatNextSteps(project: LaravelProject, settings: InstallSettings): string {
   const steps: string[] = [];
   const caddyfile = project.files.read('Caddyfile');
@@ -105,7 +115,7 @@ export function formatNextSteps(project: LaravelProject, settings: InstallSettin
     steps.push(`Add \`import ${CADDY_SNIPPET}\` inside your Caddyfile site block, before php_server, and reload Caddy.`);
   }
   const env = [`${settings.envPrefix}_APP_*`, 'PUSHER_SIDECAR_*'].join(', ');
-  let serve = `Start the sidecar from ${project.root} (it reads ${env} from .env):\n       ${SERVE_COMMAND}`;
+  let serve = `Start the sidecar from ${project.root} (it reads ${env} from .env):\n       ${serveStep(project, settings)}`;
   if (settings.service !== 'none') {
     serve += `\n     or install ${SERVICE_FILES[settings.service]} (instructions at its top) to run it next to FrankenPHP.`;
   } else {

@@ -1,5 +1,6 @@
+import { packageVersion } from '../../src/installer/package-version.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { install, TEST_CREDENTIALS } from '../helpers/install-harness.js';
+import { install, TEST_CREDENTIALS, SIDECAR_SPEC } from '../helpers/install-harness.js';
 import { createLaravelFixture, type FixtureFrontEnd, type FixtureVersion, type LaravelFixture } from '../helpers/laravel-fixture.js';
 
 /**
@@ -78,15 +79,15 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { version: 10, frontEnd: 'plain', echoFile: 'resources/js/echo.js', entry: 'resources/js/bootstrap.js', npm: 'npm install --save-dev laravel-echo pusher-js' },
-  { version: 10, frontEnd: 'react', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.jsx', npm: 'npm install --save-dev laravel-echo pusher-js @laravel/echo-react' },
-  { version: 10, frontEnd: 'vue', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.js', npm: 'npm install --save-dev laravel-echo pusher-js @laravel/echo-vue' },
-  { version: 11, frontEnd: 'plain', echoFile: 'resources/js/echo.js', entry: 'resources/js/bootstrap.js', npm: 'npm install --save-dev laravel-echo pusher-js' },
-  { version: 11, frontEnd: 'react', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.jsx', npm: 'npm install --save-dev laravel-echo pusher-js @laravel/echo-react' },
-  { version: 11, frontEnd: 'vue', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.js', npm: 'npm install --save-dev laravel-echo pusher-js @laravel/echo-vue' },
-  { version: 12, frontEnd: 'plain', echoFile: 'resources/js/echo.js', entry: 'resources/js/bootstrap.js', npm: 'npm install --save-dev laravel-echo pusher-js' },
-  { version: 12, frontEnd: 'react', echoFile: 'resources/js/echo.ts', entry: 'resources/js/app.tsx', npm: 'npm install --save-dev laravel-echo pusher-js @laravel/echo-react' },
-  { version: 12, frontEnd: 'vue', echoFile: 'resources/js/echo.ts', entry: 'resources/js/app.ts', npm: 'npm install --save-dev laravel-echo pusher-js @laravel/echo-vue' },
+  { version: 10, frontEnd: 'plain', echoFile: 'resources/js/echo.js', entry: 'resources/js/bootstrap.js', npm: `npm install --save-dev laravel-echo pusher-js ${SIDECAR_SPEC}` },
+  { version: 10, frontEnd: 'react', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.jsx', npm: `npm install --save-dev laravel-echo pusher-js @laravel/echo-react ${SIDECAR_SPEC}` },
+  { version: 10, frontEnd: 'vue', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.js', npm: `npm install --save-dev laravel-echo pusher-js @laravel/echo-vue ${SIDECAR_SPEC}` },
+  { version: 11, frontEnd: 'plain', echoFile: 'resources/js/echo.js', entry: 'resources/js/bootstrap.js', npm: `npm install --save-dev laravel-echo pusher-js ${SIDECAR_SPEC}` },
+  { version: 11, frontEnd: 'react', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.jsx', npm: `npm install --save-dev laravel-echo pusher-js @laravel/echo-react ${SIDECAR_SPEC}` },
+  { version: 11, frontEnd: 'vue', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.js', npm: `npm install --save-dev laravel-echo pusher-js @laravel/echo-vue ${SIDECAR_SPEC}` },
+  { version: 12, frontEnd: 'plain', echoFile: 'resources/js/echo.js', entry: 'resources/js/bootstrap.js', npm: `npm install --save-dev laravel-echo pusher-js ${SIDECAR_SPEC}` },
+  { version: 12, frontEnd: 'react', echoFile: 'resources/js/echo.ts', entry: 'resources/js/app.tsx', npm: `npm install --save-dev laravel-echo pusher-js @laravel/echo-react ${SIDECAR_SPEC}` },
+  { version: 12, frontEnd: 'vue', echoFile: 'resources/js/echo.ts', entry: 'resources/js/app.ts', npm: `npm install --save-dev laravel-echo pusher-js @laravel/echo-vue ${SIDECAR_SPEC}` },
   { version: 12, frontEnd: 'none', echoFile: null, entry: null, npm: null },
 ];
 
@@ -141,7 +142,7 @@ describe.each(cases)('Laravel $version, $frontEnd front end, --yes', ({ version,
     }
 
     expect(result.commands).toEqual(['composer require pusher/pusher-php-server', ...(npm ? [npm] : [])]);
-    expect(result.stdout).toContain('npx pusher-sidecar serve');
+    expect(result.stdout).toContain(npm ? 'npx pusher-sidecar serve   # runs the copy just added to the app\'s devDependencies' : `npx pusher-sidecar@${packageVersion()} serve`);
     expect(result.stdout).toContain('npx pusher-sidecar doctor');
     expect(result.stdout).not.toContain(secret);
 
