@@ -135,7 +135,7 @@ export const CONFIG_SCHEMA = {
   adapter: { type: 'enum', default: 'local', values: ['local'], group: 'scaling', unit: 'NAME', description: 'Fan-out adapter: local (one process).' },
 
   logLevel: { type: 'enum', default: 'info', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], group: 'logging', unit: 'LEVEL', description: 'Least severe log level written (silent writes nothing).' },
-  logFormat: { type: 'enum', default: 'json', values: ['json', 'pretty'], group: 'logging', unit: 'FORMAT', description: 'json (one object a line) or pretty (for a terminal).' },
+  logFormat: { type: 'enum', default: 'auto', values: ['auto', 'json', 'pretty'], group: 'logging', unit: 'FORMAT', description: 'auto: pretty when stdout is a terminal, else json; json (one object a line) or pretty (for a terminal).' },
 } as const satisfies Record<keyof Config, OptionSpec>;
 
 export type OptionKey = keyof Config;

@@ -73,7 +73,7 @@ describe('loadConfig', () => {
       expect.stringContaining('"appSecret": must be a string'),
       'PUSHER_SIDECAR_ACTIVITY_TIMEOUT: must be a whole number',
       '--port: must be a whole number',
-      '--log-format: must be one of json, pretty',
+      '--log-format: must be one of auto, json, pretty',
     ]));
     expect(list).toHaveLength(7);
   });
