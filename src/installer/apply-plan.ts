@@ -96,48 +96,56 @@ function syncDirectory(dir: string): void {
  * SIGINT/SIGTERM listeners stay attached until then (replacing the default "die now"), and a
  * signal that came in is re-raised once the files are whole.
  */
-export function applyPlan(root: string, changes: readonly FileChange[]): ApplyResult {
-  const staged: Array<{ tmp: string; full: string; path: string }> = [];
+export async function applyPlan(root: string, changes: readonly FileChange[]): Promise<ApplyResult> {
   const held: NodeJS.Signals[] = [];
   const hold = (signal: NodeJS.Signals) => held.push(signal);
   process.on('SIGINT', hold);
   process.on('SIGTERM', hold);
+  let result: ApplyResult;
+  try {
+    result = writeChanges(root, changes);
+  } finally {
+    // A signal that came in during the synchronous writes is dispatched in the next poll phase,
+    // before setImmediate callbacks: wait for it here, so the listeners are gone before the
+    // caller goes on (installs run back to back in one process used to pile them up, which is
+    // what printed MaxListenersExceededWarning in the tests).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    process.off('SIGINT', hold);
+    process.off('SIGTERM', hold);
+  }
+  if (held.length > 0) process.kill(process.pid, held[0]);
+  return result;
+}
+
+function writeChanges(root: string, changes: readonly FileChange[]): ApplyResult {
+  const staged: Array<{ tmp: string; full: string; path: string }> = [];
   const written: string[] = [];
   try {
-    try {
-      const targets = changes.map((change) => ({ change, full: resolveWriteTarget(root, change.path) }));
-      for (const { change, full } of targets) {
-        mkdirSync(dirname(full), { recursive: true });
-        const tmp = join(dirname(full), `.${basename(full)}.pusher-sidecar-${randomBytes(4).toString('hex')}.tmp`);
-        staged.push({ tmp, full, path: change.path });
-        writeDurably(tmp, change.after, modeFor(full, change.path));
-      }
-    } catch (err) {
-      for (const { tmp } of staged) {
-        try {
-          unlinkSync(tmp);
-        } catch (cleanupErr) {
-          if ((cleanupErr as NodeJS.ErrnoException).code !== 'ENOENT') throw cleanupErr;
-        }
-      }
-      return { ok: false, error: `nothing was written: ${(err as Error).message}`, written };
+    const targets = changes.map((change) => ({ change, full: resolveWriteTarget(root, change.path) }));
+    for (const { change, full } of targets) {
+      mkdirSync(dirname(full), { recursive: true });
+      const tmp = join(dirname(full), `.${basename(full)}.pusher-sidecar-${randomBytes(4).toString('hex')}.tmp`);
+      staged.push({ tmp, full, path: change.path });
+      writeDurably(tmp, change.after, modeFor(full, change.path));
     }
-    for (const { tmp, full, path } of staged) {
+  } catch (err) {
+    for (const { tmp } of staged) {
       try {
-        renameSync(tmp, full);
-        written.push(path);
-      } catch (err) {
-        return { ok: false, error: `${path}: ${(err as Error).message}`, written };
+        unlinkSync(tmp);
+      } catch (cleanupErr) {
+        if ((cleanupErr as NodeJS.ErrnoException).code !== 'ENOENT') throw cleanupErr;
       }
     }
-    for (const dir of new Set(staged.map(({ full }) => dirname(full)))) syncDirectory(dir);
-    return { ok: true, written };
-  } finally {
-    // Signals are delivered on the event loop, after this synchronous work: listen until then.
-    setImmediate(() => {
-      process.off('SIGINT', hold);
-      process.off('SIGTERM', hold);
-      if (held.length > 0) process.kill(process.pid, held[0]);
-    });
+    return { ok: false, error: `nothing was written: ${(err as Error).message}`, written };
   }
+  for (const { tmp, full, path } of staged) {
+    try {
+      renameSync(tmp, full);
+      written.push(path);
+    } catch (err) {
+      return { ok: false, error: `${path}: ${(err as Error).message}`, written };
+    }
+  }
+  for (const dir of new Set(staged.map(({ full }) => dirname(full)))) syncDirectory(dir);
+  return { ok: true, written };
 }

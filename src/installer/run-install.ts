@@ -105,7 +105,7 @@ export async function runInstall(rawOptions: InstallOptions, deps: InstallDeps):
   }
 
   if (plan.changes.length > 0) {
-    const applied = applyPlan(project.root, plan.changes);
+    const applied = await applyPlan(project.root, plan.changes);
     if (!applied.ok) {
       deps.stderr.write(`Writing failed, ${applied.error}\n`);
       if (applied.written.length > 0) deps.stderr.write(`Already written: ${applied.written.join(', ')}\n`);
