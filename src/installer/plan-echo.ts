@@ -7,8 +7,20 @@ type EchoFlavour = { kind: 'global' | 'react' | 'vue'; ts: boolean };
 
 const FRAMEWORK_PACKAGE = { react: '@laravel/echo-react', vue: '@laravel/echo-vue' } as const;
 
-function stubValues(flavour: EchoFlavour, prefix: 'REVERB' | 'PUSHER', serverAuth: boolean, axios: boolean): StubValues {
-  return {
+/**
+ * The server-side auth functions, newest first. Older ones are only rendered to recognise a file
+ * an earlier installer wrote, so that a rerun upgrades it instead of calling it hand-edited.
+ */
+export const SERVER_AUTH_EDITIONS = [
+  { stub: 'js/echo-server-auth.js.stub', types: 'Channel, ChannelAuthorizationCallback, UserAuthenticationCallback' },
+  // 0.1: no retry from the browser after a login without a reload.
+  { stub: 'js/echo-server-auth-0.1.js.stub', types: 'ChannelAuthorizationCallback, UserAuthenticationCallback' },
+] as const;
+
+type ServerAuthEdition = (typeof SERVER_AUTH_EDITIONS)[number];
+
+function stubValues(flavour: EchoFlavour, prefix: 'REVERB' | 'PUSHER', serverAuth: boolean, axios: boolean, edition: ServerAuthEdition): StubValues {
+  const values: StubValues = {
     ts: flavour.ts,
     tsServerAuth: flavour.ts && serverAuth,
     prefix,
@@ -18,12 +30,18 @@ function stubValues(flavour: EchoFlavour, prefix: 'REVERB' | 'PUSHER', serverAut
     axios,
     framework: flavour.kind === 'vue' ? 'Vue' : 'React',
     frameworkPackage: flavour.kind === 'global' ? '' : FRAMEWORK_PACKAGE[flavour.kind],
+    serverAuthTypes: edition.types,
   };
+  // The same auth functions close both set-ups (window.Echo and configureEcho).
+  values.serverAuthFunctions = serverAuth ? renderStub(edition.stub, values).trimEnd() : '';
+  return values;
 }
 
-export function renderEcho(flavour: EchoFlavour, prefix: 'REVERB' | 'PUSHER', serverAuth: boolean, axios: boolean): string {
+export function renderEcho(
+  flavour: EchoFlavour, prefix: 'REVERB' | 'PUSHER', serverAuth: boolean, axios: boolean, edition: ServerAuthEdition = SERVER_AUTH_EDITIONS[0],
+): string {
   const stub = flavour.kind === 'global' ? 'js/echo-global.js.stub' : 'js/echo-configure.js.stub';
-  return renderStub(stub, stubValues(flavour, prefix, serverAuth, axios));
+  return renderStub(stub, stubValues(flavour, prefix, serverAuth, axios, edition));
 }
 
 const normalize = (text: string) => text.replace(/\s+/g, '').replace(/"/g, "'");
@@ -46,9 +64,10 @@ function isReplaceable(existing: string, flavour: EchoFlavour): boolean {
   const text = normalize(existing);
   if (LARAVEL_ECHO_STUBS.includes(text)) return true;
   for (const prefix of ['REVERB', 'PUSHER'] as const) {
-    for (const serverAuth of [false, true]) {
-      for (const axios of [false, true]) {
-        if (normalize(renderEcho(flavour, prefix, serverAuth, axios)) === text) return true;
+    for (const axios of [false, true]) {
+      if (normalize(renderEcho(flavour, prefix, false, axios)) === text) return true;
+      for (const edition of SERVER_AUTH_EDITIONS) {
+        if (normalize(renderEcho(flavour, prefix, true, axios, edition)) === text) return true;
       }
     }
   }

@@ -5,13 +5,22 @@
  */
 import { afterEach } from 'vitest';
 
-const cleanups: Array<() => Promise<void> | void> = [];
+/** What a cleanup may want to know about the test it follows (e.g. to keep evidence of a failure). */
+export interface CleanupInfo {
+  failed: boolean;
+  testName: string;
+}
 
-afterEach(async () => {
+type Cleanup = (info: CleanupInfo) => Promise<void> | void;
+
+const cleanups: Cleanup[] = [];
+
+afterEach(async (context) => {
   const errors: unknown[] = [];
+  const info: CleanupInfo = { failed: context.task.result?.state === 'fail', testName: [context.task.suite?.name, context.task.name].filter(Boolean).join(' ') };
   for (const cleanup of cleanups.splice(0).reverse()) {
     try {
-      await cleanup();
+      await cleanup(info);
     } catch (err) {
       errors.push(err);
     }
@@ -21,6 +30,6 @@ afterEach(async () => {
 });
 
 /** Runs `fn` after the current test, before whatever was registered earlier. */
-export function onCleanup(fn: () => Promise<void> | void): void {
+export function onCleanup(fn: Cleanup): void {
   cleanups.push(fn);
 }

@@ -65,11 +65,43 @@ function sessionUser(headers: IncomingHttpHeaders, users: Record<string, FakeUse
   return match ? users[match[1]!] : undefined;
 }
 
-/** routes/channels.php: orders.{id} is its owner's, chat is for anyone logged in. */
+/**
+ * routes/channels.php: App.Models.User.{id} (Laravel's stock rule) and orders.{id} are their
+ * owner's, chat and room-* are for anyone logged in.
+ */
 function mayJoin(user: FakeUser, channel: string): boolean {
   const name = channel.replace(/^(private-encrypted-|private-|presence-)/, '');
+  if (name.startsWith('App.Models.User.')) return name === `App.Models.User.${user.id}`;
   if (name.startsWith('orders.')) return name === `orders.${user.id}`;
   return name === 'chat' || name.startsWith('room-');
+}
+
+export interface BroadcastAuthAnswer {
+  status: number;
+  /** Laravel's JSON (encode with phpJson). */
+  body: Record<string, unknown>;
+}
+
+/**
+ * What Laravel's BroadcastController answers on /broadcasting/auth and /broadcasting/user-auth
+ * for `user` (undefined: a guest), signed with `secret`.
+ */
+export function answerBroadcastAuth(path: string, form: URLSearchParams, user: FakeUser | undefined, key: string, secret: string): BroadcastAuthAnswer {
+  const socketId = form.get('socket_id') ?? '';
+  const forbidden = { status: 403, body: { message: 'This action is unauthorized.' } };
+  if (path === '/broadcasting/user-auth') {
+    if (!user) return forbidden;
+    const userData = phpJson({ id: user.id, user_info: { name: user.name } });
+    return { status: 200, body: { auth: `${key}:${sign(secret, `${socketId}::user::${userData}`)}`, user_data: userData } };
+  }
+  if (path !== '/broadcasting/auth') return { status: 404, body: { message: 'Not Found' } };
+  const channel = form.get('channel_name') ?? '';
+  if (!user || !mayJoin(user, channel)) return forbidden;
+  if (channel.startsWith('presence-')) {
+    const channelData = phpJson({ user_id: user.id, user_info: { id: Number(user.id), name: user.name } });
+    return { status: 200, body: { auth: `${key}:${sign(secret, `${socketId}:${channel}:${channelData}`)}`, channel_data: channelData } };
+  }
+  return { status: 200, body: { auth: `${key}:${sign(secret, `${socketId}:${channel}`)}` } };
 }
 
 export async function startFakeLaravel(options: { key: string; secret: string; users: Record<string, FakeUser> }): Promise<FakeLaravel> {
@@ -102,21 +134,8 @@ export async function startFakeLaravel(options: { key: string; secret: string; u
     if (laravel.mode === 'html') return answer(res, 200, '<!DOCTYPE html><html><body>Login</body></html>');
     if (laravel.mode === 'no-auth') return answer(res, 200, { message: 'ok' });
     if (laravel.mode === 'huge') return answer(res, 200, { auth: 'x'.repeat(100_000) });
-    const socketId = form.get('socket_id') ?? '';
-    const user = sessionUser(headers, options.users);
-    if (path === '/broadcasting/user-auth') {
-      if (!user) return answer(res, 403, { message: 'This action is unauthorized.' });
-      const userData = phpJson({ id: user.id, user_info: { name: user.name } });
-      return answer(res, 200, { auth: `${options.key}:${sign(secret, `${socketId}::user::${userData}`)}`, user_data: userData });
-    }
-    if (path !== '/broadcasting/auth') return answer(res, 404, { message: 'Not Found' });
-    const channel = form.get('channel_name') ?? '';
-    if (!user || !mayJoin(user, channel)) return answer(res, 403, { message: 'This action is unauthorized.' });
-    if (channel.startsWith('presence-')) {
-      const channelData = phpJson({ user_id: user.id, user_info: { id: Number(user.id), name: user.name } });
-      return answer(res, 200, { auth: `${options.key}:${sign(secret, `${socketId}:${channel}:${channelData}`)}`, channel_data: channelData });
-    }
-    return answer(res, 200, { auth: `${options.key}:${sign(secret, `${socketId}:${channel}`)}` });
+    const laravelAnswer = answerBroadcastAuth(path, form, sessionUser(headers, options.users), options.key, secret);
+    return answer(res, laravelAnswer.status, laravelAnswer.body);
   };
 
   const server = createServer((req, res) => {

@@ -1,5 +1,6 @@
 import { parse as parseDotenv } from 'dotenv';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SERVER_AUTH_EDITIONS, renderEcho } from '../../src/installer/plan-echo.js';
 import { install, SIDECAR_SPEC } from '../helpers/install-harness.js';
 import { createLaravelFixture, type LaravelFixture } from '../helpers/laravel-fixture.js';
 
@@ -99,6 +100,21 @@ describe('hand-made changes and other drivers', () => {
     const forced = await install(fixture.root, { yes: true, deps: false, serverAuth: true, force: true });
     expect(forced.code).toBe(0);
     expect(fixture.read('resources/js/echo.js')).toContain('channelAuthorization: { customHandler: authorizeChannel },');
+  });
+
+  it.each([
+    { frontEnd: 'plain' as const, file: 'resources/js/echo.js', flavour: { kind: 'global' as const, ts: false }, axios: true },
+    { frontEnd: 'react' as const, file: 'resources/js/echo.ts', flavour: { kind: 'react' as const, ts: true }, axios: false },
+  ])('a $frontEnd --server-auth echo file from an earlier installer is upgraded by a rerun, not kept as hand-edited', async ({ frontEnd, file, flavour, axios }) => {
+    fixture = createLaravelFixture({ version: 12, frontEnd });
+    await install(fixture.root, { yes: true, deps: false, serverAuth: true });
+    const current = fixture.read(file);
+    expect(current).toBe(renderEcho(flavour, 'REVERB', true, axios));
+    fixture.write(file, renderEcho(flavour, 'REVERB', true, axios, SERVER_AUTH_EDITIONS[1]));
+    const rerun = await install(fixture.root, { yes: true, deps: false, serverAuth: true });
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).not.toContain('changed by hand');
+    expect(fixture.read(file)).toBe(current);
   });
 
   it('BROADCAST_CONNECTION=redis is kept with a warning, and switched with --force', async () => {
