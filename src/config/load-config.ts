@@ -59,7 +59,8 @@ function laravelValues(cwd: string, processEnv: ConfigSources['env'], errors: st
   return { values: Object.create(null) as Record<string, string> };
 }
 
-const CREDENTIALS = [['appId', 'id'], ['appKey', 'key'], ['appSecret', 'secret']] as const;
+/** The single app's options, the App field each fills, and the suffix of Laravel's key for it. */
+const CREDENTIALS = [['appId', 'id', 'APP_ID'], ['appKey', 'key', 'APP_KEY'], ['appSecret', 'secret', 'APP_SECRET']] as const;
 
 /** "--app-id (PUSHER_SIDECAR_APP_ID)" */
 const credentialNames = (key: OptionKey) => `${flagName(key)} (${envName(key)})`;
@@ -133,9 +134,9 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
   const { prefix } = broadcastingPrefix(env as Record<string, string>);
   const laravelApp = prefix ? laravelCredentials(env as Record<string, string>, prefix) : undefined;
   if (laravelApp) {
-    for (const [key, field] of CREDENTIALS) {
+    for (const [key, field, suffix] of CREDENTIALS) {
       const value = laravelApp[field];
-      if (value) apply(key, value, `${prefix}${key === 'appId' ? 'APP_ID' : key === 'appKey' ? 'APP_KEY' : 'APP_SECRET'}`);
+      if (value) apply(key, value, `${prefix}${suffix}`);
     }
   }
 
@@ -205,8 +206,8 @@ function checkSingleAppCredentials(
 ): void {
   const given = CREDENTIALS.filter(([key]) => setBy.has(key));
   const emptyLaravel = (laravelApp?.empty ?? []).filter((name) => {
-    const field = name.endsWith('APP_ID') ? 'appId' : name.endsWith('APP_KEY') ? 'appKey' : 'appSecret';
-    return !setBy.has(field);
+    const [key] = CREDENTIALS.find(([, , suffix]) => name.endsWith(suffix))!;
+    return !setBy.has(key);
   });
   if (emptyLaravel.length > 0) {
     errors.push(`${envPath ?? '.env'}: ${joinWords(emptyLaravel)} ${emptyLaravel.length > 1 ? 'are' : 'is'} empty, so Laravel and the sidecar have no app to share; `
@@ -219,10 +220,7 @@ function checkSingleAppCredentials(
   if (given.length === 0 || given.length === CREDENTIALS.length) return;
   const missing = CREDENTIALS.filter(([key]) => !setBy.has(key));
   const prefix = laravelApp?.prefix;
-  const howToSet = missing.map(([key]) => {
-    const laravelName = prefix ? ` or ${prefix}${key === 'appId' ? 'APP_ID' : key === 'appKey' ? 'APP_KEY' : 'APP_SECRET'} in .env` : '';
-    return `${credentialNames(key)}${laravelName}`;
-  });
+  const howToSet = missing.map(([key, , suffix]) => `${credentialNames(key)}${prefix ? ` or ${prefix}${suffix} in .env` : ''}`);
   errors.push(`incomplete app credentials: ${joinWords(given.map(([key]) => setBy.get(key)!))} ${given.length > 1 ? 'were' : 'was'} given, `
     + `but not the app ${joinWords(missing.map(([, field]) => field))}. Set ${joinWords(howToSet)}; `
     + 'the built-in development app is only used when no credential is given at all');
