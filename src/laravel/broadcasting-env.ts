@@ -11,9 +11,11 @@ export function envString(env: EnvValues, name: string): string | undefined {
 
 /** BROADCAST_CONNECTION (Laravel 11+) or BROADCAST_DRIVER (10 and older). */
 export function broadcastDriver(env: EnvValues): { name: 'BROADCAST_CONNECTION' | 'BROADCAST_DRIVER'; value: string | undefined } {
-  const connection = envString(env, 'BROADCAST_CONNECTION');
+  // `null` stays the word here: Laravel then uses the null driver, and messages should say so.
+  const read = (name: string) => (Object.hasOwn(env, name) ? envString(env, name) ?? env[name] : undefined);
+  const connection = read('BROADCAST_CONNECTION');
   if (connection !== undefined) return { name: 'BROADCAST_CONNECTION', value: connection };
-  const driver = envString(env, 'BROADCAST_DRIVER');
+  const driver = read('BROADCAST_DRIVER');
   return { name: driver !== undefined ? 'BROADCAST_DRIVER' : 'BROADCAST_CONNECTION', value: driver };
 }
 
