@@ -5,6 +5,7 @@ import { createLogger } from '../logging/logger.js';
 import { createOperations } from '../operations.js';
 import { createSidecar } from '../server.js';
 import { packageVersion } from '../version.js';
+import { describeListenError } from './listen-error.js';
 import { addSchemaOptions, givenFlags } from './schema-options.js';
 import type { CliIO } from './cli-io.js';
 import { leaveWorkerPool, runWorkers, workerId } from './run-workers.js';
@@ -69,7 +70,9 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     try {
       const metrics = await operations.start(sidecar);
       if (metrics) logger.info({ url: metrics.url }, `metrics on ${metrics.url}`);
-      address = await sidecar.listen();
+      address = await sidecar.listen().catch((err: NodeJS.ErrnoException) => {
+        throw new Error(describeListenError(err, config));
+      });
     } catch (err) {
       logger.error((err as Error).message);
       await operations.close();

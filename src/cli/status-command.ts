@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseDotenv } from 'dotenv';
 import { request } from 'undici';
 import { CONFIG_SCHEMA, envName } from '../config/schema.js';
+import { describeEnvProblem, readLaravelEnv } from '../laravel/laravel-env.js';
 import { parsePrometheusText } from '../metrics/prometheus-text.js';
 import { renderStatus } from '../metrics/status-report.js';
 import type { CliIO } from './cli-io.js';
@@ -24,15 +22,12 @@ export function metricsUrl(given: string): string {
   return url.toString();
 }
 
-/** ./.env below the real environment, as `serve` layers them. */
+/** ./.env below the real environment, read as `serve` reads it (src/laravel). */
 function environment(io: CliIO): CliIO['env'] {
-  let file: Record<string, string> = {};
-  try {
-    file = parseDotenv(readFileSync(join(io.cwd, '.env')));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') io.stderr.write(`pusher-sidecar: ./.env cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); using defaults\n`);
-  }
-  return { ...file, ...io.env };
+  const read = readLaravelEnv(io.cwd, io.env);
+  if (read.ok) return { ...read.env.php, ...io.env };
+  if (read.reason !== 'missing') io.stderr.write(`pusher-sidecar: ${describeEnvProblem(read)}; using defaults\n`);
+  return { ...io.env };
 }
 
 export function registerStatusCommand(program: Command, io: CliIO): void {

@@ -20,6 +20,8 @@ function checkRange(spec: OptionSpec, value: number): string | undefined {
  * the value may be a secret.
  */
 export function coerceOption(key: OptionKey, raw: unknown): Coerced {
+  // Keys come from files and the environment: an inherited name (toString) is no option.
+  if (!Object.hasOwn(CONFIG_SCHEMA, key)) return { ok: false, error: 'unknown option' };
   const spec: OptionSpec = CONFIG_SCHEMA[key];
   switch (spec.type) {
     case 'string':

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
 import type { App } from '../apps/app.js';
+import { broadcastingPrefix, laravelCredentials } from '../laravel/broadcasting-env.js';
+import { describeEnvProblem, readLaravelEnv } from '../laravel/laravel-env.js';
 import { closestName } from './closest-name.js';
 import { coerceOption } from './coerce-option.js';
 import { parseApps } from './parse-apps.js';
@@ -51,15 +52,22 @@ function readJson(path: string, what: string, errors: string[]): unknown {
   }
 }
 
-function readLaravelEnv(cwd: string, errors: string[]): { path?: string; values: Record<string, string> } {
-  const path = resolve(cwd, '.env');
-  if (!existsSync(path)) return { values: {} };
-  try {
-    return { path, values: parseDotenv(readFileSync(path)) };
-  } catch (err) {
-    errors.push(`${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-    return { values: {} };
-  }
+/** ./.env as Laravel reads it (phpdotenv rules, see src/laravel); a file Laravel refuses is an error here too. */
+function laravelValues(cwd: string, processEnv: ConfigSources['env'], errors: string[]): { path?: string; values: Record<string, string> } {
+  const read = readLaravelEnv(resolve(cwd), processEnv);
+  if (read.ok) return { path: read.env.path, values: read.env.php };
+  if (read.reason !== 'missing') errors.push(describeEnvProblem(read));
+  return { values: Object.create(null) as Record<string, string> };
+}
+
+/** The single app's options, the App field each fills, and the suffix of Laravel's key for it. */
+const CREDENTIALS = [['appId', 'id', 'APP_ID'], ['appKey', 'key', 'APP_KEY'], ['appSecret', 'secret', 'APP_SECRET']] as const;
+
+/** "--app-id (PUSHER_SIDECAR_APP_ID)" */
+const credentialNames = (key: OptionKey) => `${flagName(key)} (${envName(key)})`;
+
+function joinWords(words: readonly string[]): string {
+  return words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
 function isValidCidr(entry: string): boolean {
@@ -98,8 +106,8 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
     errors.push(`${flag}: unknown option${hint ? ` (did you mean ${hint}?)` : ''}`);
   }
 
-  const laravel = readLaravelEnv(sources.cwd, errors);
-  const env: Record<string, string | undefined> = { ...laravel.values, ...sources.env };
+  const laravel = laravelValues(sources.cwd, sources.env, errors);
+  const env: Record<string, string | undefined> = Object.assign(Object.create(null) as Record<string, string | undefined>, laravel.values, sources.env);
 
   let fileApps: unknown;
   const configFile = sources.configFile ?? env[CONFIG_ENV];
@@ -112,7 +120,8 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
       } else {
         for (const [name, raw] of Object.entries(json)) {
           if (name === 'apps') fileApps = raw;
-          else if (name in CONFIG_SCHEMA) apply(name as OptionKey, raw, `config file ${path}: "${name}"`);
+          // Own properties only: "constructor" or "__proto__" must be unknown keys, not Object's.
+          else if (Object.hasOwn(CONFIG_SCHEMA, name)) apply(name as OptionKey, raw, `config file ${path}: "${name}"`);
           else {
             const hint = closestName(name, [...OPTION_KEYS, 'apps']);
             errors.push(`config file ${path}: unknown key "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
@@ -122,12 +131,14 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
     }
   }
 
-  const driver = env.BROADCAST_CONNECTION ?? env.BROADCAST_DRIVER;
-  const prefix = driver === 'reverb' ? 'REVERB_' : 'PUSHER_';
-  const laravelApp: Array<[OptionKey, string]> = [['appId', 'APP_ID'], ['appKey', 'APP_KEY'], ['appSecret', 'APP_SECRET']];
-  for (const [key, suffix] of laravelApp) {
-    const value = env[prefix + suffix];
-    if (value) apply(key, value, prefix + suffix);
+  // Laravel's own credentials (REVERB_APP_* or PUSHER_APP_*, chosen as everywhere else: src/laravel).
+  const { prefix } = broadcastingPrefix(env as Record<string, string>);
+  const laravelApp = prefix ? laravelCredentials(env as Record<string, string>, prefix) : undefined;
+  if (laravelApp) {
+    for (const [key, field, suffix] of CREDENTIALS) {
+      const value = laravelApp[field];
+      if (value) apply(key, value, `${prefix}${suffix}`);
+    }
   }
 
   for (const [name, raw] of Object.entries(env)) {
@@ -165,7 +176,7 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
   } else if (fileApps !== undefined) {
     apps = parseApps(fileApps, 'config file "apps"', errors);
   } else {
-    if (!config.appId || !config.appKey || !config.appSecret) errors.push('app id, key and secret must not be empty (--app-id, --app-key, --app-secret)');
+    checkSingleAppCredentials(config, setBy, laravelApp, laravel.path, errors);
     apps = [{
       id: config.appId, key: config.appKey, secret: config.appSecret, enabled: true,
       enableClientMessages: config.enableClientMessages, maxConnections: 0,
@@ -175,8 +186,48 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
   }
 
   if (errors.length > 0) return { ok: false, errors };
-  const devCredentials = !config.appsFile && fileApps === undefined && !setBy.has('appKey') && !setBy.has('appSecret');
+  const devCredentials = !config.appsFile && fileApps === undefined && !CREDENTIALS.some(([key]) => setBy.has(key));
+  if (!devCredentials && (config.appsFile || fileApps !== undefined)) {
+    const ignored = CREDENTIALS.filter(([key]) => setBy.has(key)).map(([key]) => setBy.get(key)!);
+    if (ignored.length > 0) warnings.push(`${joinWords(ignored)} ${ignored.length > 1 ? 'are' : 'is'} ignored: the apps ${config.appsFile ? 'file' : 'in the config file'} define every app`);
+  }
   const value: LoadedConfig = { config: Object.freeze(config), apps, warnings, devCredentials };
   if (laravel.path) value.envFile = laravel.path;
   return { ok: true, value };
+}
+
+/**
+ * The single app's credentials never fall back silently: the embedded development app is used
+ * only when no source gave any of id, key and secret. A partial set would otherwise run with the
+ * public development secret (anyone could sign API publishes), so it is an error naming the
+ * missing parts, and so are Laravel credential keys that are present but empty (a copied
+ * .env.example).
+ */
+function checkSingleAppCredentials(
+  config: Config,
+  setBy: ReadonlyMap<OptionKey, string>,
+  laravelApp: ReturnType<typeof laravelCredentials> | undefined,
+  envPath: string | undefined,
+  errors: string[],
+): void {
+  const given = CREDENTIALS.filter(([key]) => setBy.has(key));
+  const emptyLaravel = (laravelApp?.empty ?? []).filter((name) => {
+    const [key] = CREDENTIALS.find(([, , suffix]) => name.endsWith(suffix))!;
+    return !setBy.has(key);
+  });
+  if (emptyLaravel.length > 0) {
+    errors.push(`${envPath ?? '.env'}: ${joinWords(emptyLaravel)} ${emptyLaravel.length > 1 ? 'are' : 'is'} empty, so Laravel and the sidecar have no app to share; `
+      + 'run "npx pusher-sidecar install" in the Laravel project (it generates them), or fill them in');
+    return;
+  }
+  for (const [key] of given) {
+    if (config[key] === '') errors.push(`${setBy.get(key)}: must not be empty`);
+  }
+  if (given.length === 0 || given.length === CREDENTIALS.length) return;
+  const missing = CREDENTIALS.filter(([key]) => !setBy.has(key));
+  const prefix = laravelApp?.prefix;
+  const howToSet = missing.map(([key, , suffix]) => `${credentialNames(key)}${prefix ? ` or ${prefix}${suffix} in .env` : ''}`);
+  errors.push(`incomplete app credentials: ${joinWords(given.map(([key]) => setBy.get(key)!))} ${given.length > 1 ? 'were' : 'was'} given, `
+    + `but not the app ${joinWords(missing.map(([, field]) => field))}. Set ${joinWords(howToSet)}; `
+    + 'the built-in development app is only used when no credential is given at all');
 }

@@ -16,7 +16,9 @@ function parseWebhooks(raw: unknown, where: string, errors: string[]): WebhookTa
       errors.push(`${at} must be an object with a "url"`);
       return;
     }
-    const { url, events } = hook as { url?: unknown; events?: unknown };
+    const fields = hook as Record<string, unknown>;
+    const url = Object.hasOwn(fields, 'url') ? fields.url : undefined;
+    const events = Object.hasOwn(fields, 'events') ? fields.events : undefined;
     if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
       errors.push(`${at}.url must be an http(s) URL`);
       return;
@@ -51,23 +53,32 @@ export function parseApps(raw: unknown, source: string, errors: string[]): App[]
     for (const name of Object.keys(record)) {
       if (!APP_KEYS.includes(name)) errors.push(`${where}: unknown key "${name}" (known: ${APP_KEYS.join(', ')})`);
     }
-    const id = typeof record.id === 'number' ? String(record.id) : record.id;
-    const { key, secret } = record;
-    if (typeof id !== 'string' || id === '') errors.push(`${where}.id must be a non-empty string`);
-    if (typeof key !== 'string' || key === '' || /[/?#\s]/.test(key)) errors.push(`${where}.key must be a non-empty string without / ? # or spaces`);
-    if (typeof secret !== 'string' || secret === '') errors.push(`${where}.secret must be a non-empty string`);
-    const enabled = record.enabled ?? true;
-    const enableClientMessages = record.enableClientMessages ?? false;
-    const subscriptionCount = record.subscriptionCount ?? false;
+    const own = (name: string) => (Object.hasOwn(record, name) ? record[name] : undefined);
+    const id = typeof own('id') === 'number' ? String(own('id')) : own('id');
+    const key = own('key');
+    const secret = own('secret');
+    // Like the single app: a partial set is named as such, never completed from defaults.
+    const absent = (['id', 'key', 'secret'] as const).filter((name) => own(name) === undefined || own(name) === null || own(name) === '');
+    if (absent.length > 0 && absent.length < 3) {
+      errors.push(`${where}: incomplete credentials, missing ${absent.map((name) => `"${name}"`).join(' and ')} (every app needs a non-empty id, key and secret)`);
+    } else if (absent.length === 3) {
+      errors.push(`${where}: no credentials; every app needs a non-empty "id", "key" and "secret"`);
+    }
+    if (!absent.includes('id') && typeof id !== 'string') errors.push(`${where}.id must be a string or number`);
+    if (!absent.includes('key') && (typeof key !== 'string' || /[/?#\s]/.test(key))) errors.push(`${where}.key must be a string without / ? # or spaces`);
+    if (!absent.includes('secret') && typeof secret !== 'string') errors.push(`${where}.secret must be a string`);
+    const enabled = own('enabled') ?? true;
+    const enableClientMessages = own('enableClientMessages') ?? false;
+    const subscriptionCount = own('subscriptionCount') ?? false;
     if (typeof subscriptionCount !== 'boolean') errors.push(`${where}.subscriptionCount must be true or false`);
-    const maxConnections = record.maxConnections ?? 0;
+    const maxConnections = own('maxConnections') ?? 0;
     if (typeof enabled !== 'boolean') errors.push(`${where}.enabled must be true or false`);
     if (typeof enableClientMessages !== 'boolean') errors.push(`${where}.enableClientMessages must be true or false`);
     if (typeof maxConnections !== 'number' || !Number.isInteger(maxConnections) || maxConnections < 0) {
       errors.push(`${where}.maxConnections must be a whole number ≥ 0 (0 = unlimited)`);
     }
-    const webhooks = parseWebhooks(record.webhooks, where, errors);
-    if (typeof id === 'string' && typeof key === 'string' && typeof secret === 'string') {
+    const webhooks = parseWebhooks(own('webhooks'), where, errors);
+    if (absent.length === 0 && typeof id === 'string' && typeof key === 'string' && typeof secret === 'string') {
       apps.push({
         id, key, secret,
         enabled: enabled === true,

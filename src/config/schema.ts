@@ -101,7 +101,7 @@ export const CONFIG_SCHEMA = {
   workers: { type: 'integer', default: 1, min: 1, max: 256, group: 'scaling', unit: 'N', description: 'Processes sharing the port on this host (node:cluster), each a node of the Redis cluster; above 1 needs --redis-url or --adapter redis.' },
 
   logLevel: { type: 'enum', default: 'info', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], group: 'logging', unit: 'LEVEL', description: 'Least severe log level written (silent writes nothing).' },
-  logFormat: { type: 'enum', default: 'json', values: ['json', 'pretty'], group: 'logging', unit: 'FORMAT', description: 'json (one object a line) or pretty (for a terminal).' },
+  logFormat: { type: 'enum', default: 'auto', values: ['auto', 'json', 'pretty'], group: 'logging', unit: 'FORMAT', description: 'auto: pretty when stdout is a terminal, else json; json (one object a line) or pretty (for a terminal).' },
 } as const satisfies Record<string, OptionSpec>;
 
 /** The value type an option spec describes: enums are the union of their values. */

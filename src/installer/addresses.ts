@@ -32,17 +32,6 @@ export function urlHost(host: string): string {
   return isIP(bare) === 6 ? `[${bare}]` : bare;
 }
 
-export function parseAppUrl(raw: string | undefined): URL | null {
-  if (!raw) return null;
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
-  } catch {
-    // APP_URL is user input; a malformed one simply gives no defaults.
-    return null;
-  }
-}
-
 export function addressOfUrl(url: URL): PublicAddress {
   const scheme = url.protocol === 'https:' ? 'https' : 'http';
   return { scheme, host: url.hostname, port: url.port ? Number(url.port) : scheme === 'https' ? 443 : 80 };

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { describeEnvProblem, parseLaravelEnv } from '../laravel/laravel-env.js';
 import { readEnvValues } from './env-file.js';
 import { detectFrontEnd, type FrontEndInfo } from './front-end.js';
 import { detectLaravelVersion, type LaravelMajor } from './laravel-version.js';
@@ -22,10 +23,13 @@ export interface LaravelProject {
   layout: RoutingLayout;
   /** Laravel 10 names the default connection BROADCAST_DRIVER; 11+ BROADCAST_CONNECTION. */
   broadcastKey: BroadcastKey;
-  /** `.env` text ('' when the file is missing) and its parsed values. */
+  /** `.env` text ('' when the file is missing). */
   envText: string;
   envExists: boolean;
+  /** The values Laravel sees (phpdotenv rules, src/laravel), from the file alone. */
   env: Record<string, string>;
+  /** The values as written, `${NAME}` unexpanded: tells our literal values from references. */
+  envRaw: Record<string, string>;
   envExampleText: string | null;
   composerPackages: ReadonlySet<string>;
   front: FrontEndInfo;
@@ -73,7 +77,21 @@ export function detectProject(cwd: string): DetectResult {
   if (!version.ok) return { ok: false, error: `Not a supported Laravel project: ${version.error} (${lookedFor}).` };
 
   const envText = files.read('.env');
-  const env = envText === null ? {} : readEnvValues(envText);
+  const warnings: string[] = [];
+  let env: Record<string, string> = {};
+  let envRaw: Record<string, string> = {};
+  if (envText !== null) {
+    // The file's own view: the installer edits the file, so the shell's variables do not count.
+    const read = parseLaravelEnv(envText, join(root, '.env'), {});
+    if (read.ok) {
+      env = { ...read.env.php };
+      envRaw = { ...read.env.raw };
+    } else {
+      env = readEnvValues(envText);
+      envRaw = env;
+      if (read.reason === 'invalid') warnings.push(`${describeEnvProblem(read)}. Laravel will not boot until it is fixed.`);
+    }
+  }
   const bootstrapApp = files.read('bootstrap/app.php') ?? '';
   const front = detectFrontEnd(files);
 
@@ -89,10 +107,11 @@ export function detectProject(cwd: string): DetectResult {
       envText: envText ?? '',
       envExists: envText !== null,
       env,
+      envRaw,
       envExampleText: files.read('.env.example'),
       composerPackages: composerPackagesOf(files, composer.value),
       front,
-      warnings: [...front.warnings],
+      warnings: [...warnings, ...front.warnings],
     },
   };
 }

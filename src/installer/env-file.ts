@@ -52,18 +52,25 @@ export interface EnvWrite {
   key: string;
   value: string;
   overwrite: boolean;
+  /**
+   * Where a new key goes, tried in order: after the last line starting with the first prefix that
+   * has one. Default: Laravel's rule, the key's own first word (`VITE_`, `REVERB_`…).
+   */
+  placeAfter?: readonly string[];
 }
 
 /** Applies one write; returns the same array when nothing changes. */
 export function writeEnvVariable(lines: readonly string[], write: EnvWrite): readonly string[] {
   const { key, value, overwrite } = write;
-  const prefix = key.split('_')[0] + '_';
+  const prefixes = write.placeAfter ?? [key.split('_')[0] + '_'];
   const variations = value === '' ? [`${key}=`, `${key}=""`] : [`${key}=${quote(value)}`, `${key}=${value}`];
   const lineToAdd = formatEnvLine(key, value);
-  let lastPrefixIndex = -1;
+  const lastIndex = prefixes.map(() => -1);
 
   for (const [index, line] of lines.entries()) {
-    if (line.startsWith(prefix)) lastPrefixIndex = index;
+    prefixes.forEach((prefix, i) => {
+      if (line.startsWith(prefix)) lastIndex[i] = index;
+    });
     if (variations.includes(line)) return lines;
     if (line === `${key}=` || line.startsWith(`${key}=`)) {
       if (line !== `${key}=` && !overwrite) return lines;
@@ -73,6 +80,7 @@ export function writeEnvVariable(lines: readonly string[], write: EnvWrite): rea
     }
   }
 
+  const lastPrefixIndex = lastIndex.find((index) => index !== -1) ?? -1;
   if (lastPrefixIndex === -1) {
     // Laravel appends after a blank line. It splits on EOL, so a final newline shows up as a
     // trailing '' and its output then loses that newline; we keep the file ending in one.
@@ -86,10 +94,41 @@ export function writeEnvVariable(lines: readonly string[], write: EnvWrite): rea
   return [...lines.slice(0, lastPrefixIndex + 1), lineToAdd, ...lines.slice(lastPrefixIndex + 1)];
 }
 
-/** Applies writes in order to a whole file's text. */
+const lineKey = (line: string) => /^([A-Za-z0-9_.]+)=/.exec(line)?.[1];
+
+/**
+ * Moves each line of `keys` that references a `${NAME}` defined further down to just after that
+ * definition. phpdotenv (Laravel) and plain dotenv-expand only resolve backward references, so
+ * `VITE_REVERB_APP_KEY="${REVERB_APP_KEY}"` must come after `REVERB_APP_KEY=` (Vite alone would
+ * cope). Other lines are never moved.
+ */
+export function orderReferences(lines: readonly string[], keys: ReadonlySet<string>): string[] {
+  const out = [...lines];
+  for (let pass = 0; pass < out.length; pass++) {
+    let moved = false;
+    for (let i = 0; i < out.length && !moved; i++) {
+      const key = lineKey(out[i]!);
+      if (!key || !keys.has(key)) continue;
+      for (const [, name] of out[i]!.matchAll(/\$\{([A-Za-z0-9_.]+)\}/g)) {
+        const defined = out.findLastIndex((line) => lineKey(line) === name);
+        if (defined > i) {
+          const [line] = out.splice(i, 1);
+          out.splice(defined, 0, line!);
+          moved = true;
+          break;
+        }
+      }
+    }
+    if (!moved) break;
+  }
+  return out;
+}
+
+/** Applies writes in order to a whole file's text, then puts our references after what they name. */
 export function writeEnvVariables(text: string, writes: readonly EnvWrite[]): string {
   const env = splitEnvLines(text);
   let lines: readonly string[] = env.lines;
   for (const write of writes) lines = writeEnvVariable(lines, write);
-  return joinEnvLines({ lines: [...lines], eol: env.eol });
+  const referencing = new Set(writes.filter((write) => write.value.includes('${')).map((write) => write.key));
+  return joinEnvLines({ lines: orderReferences(lines, referencing), eol: env.eol });
 }

@@ -1,9 +1,11 @@
 import type { LaravelProject } from './detect-project.js';
 import { CADDY_SNIPPET, SERVICE_FILES, sidecarUpstream } from './plan-caddy.js';
-import { formatCommand, type DependencyCommand } from './plan-dependencies.js';
+import { packageVersion } from './package-version.js';
+import { SIDECAR_PACKAGE, formatCommand, usesInstalledSidecar, type DependencyCommand } from './plan-dependencies.js';
 import type { Plan } from './plan.js';
 import { formatPublicUrl, urlHost } from './addresses.js';
 import type { InstallSettings } from './resolve-settings.js';
+import { SIDECAR_ENV } from './sidecar-env.js';
 import { unifiedDiff } from './text-diff.js';
 
 /** The secret never reaches the terminal, not even in a --dry-run diff. */
@@ -23,6 +25,30 @@ function describeFrontEnd(project: LaravelProject): string {
   }
 }
 
+/**
+ * A `.env` diff shows keys, not values: a neighbouring DB_PASSWORD or APP_KEY is context too. Only
+ * the non-secret settings the installer itself writes keep their values, so the diff still says
+ * where browsers and PHP will connect.
+ */
+export function maskEnvDiff(diff: string, reveal: ReadonlySet<string>): string {
+  return diff.replace(/^([ +-])(\s*(?:export\s+)?)([A-Za-z0-9_.]+)(\s*=\s*)(.+)$/gm, (line, mark: string, lead: string, key: string, eq: string, value: string) => {
+    if (line.startsWith('---') || line.startsWith('+++')) return line;
+    return reveal.has(key) && !/SECRET|PASSWORD|TOKEN/i.test(key) ? line : `${mark}${lead}${key}${eq}********`;
+  });
+}
+
+/** The keys whose values a dry run may show: the connection and the addresses, never credentials. */
+export function revealedEnvKeys(project: LaravelProject, settings: InstallSettings): Set<string> {
+  const p = settings.envPrefix;
+  return new Set([
+    project.broadcastKey, `${p}_HOST`, `${p}_PORT`, `${p}_SCHEME`, `${p}_APP_CLUSTER`,
+    `VITE_${p}_APP_KEY`, `VITE_${p}_APP_CLUSTER`, `VITE_${p}_HOST`, `VITE_${p}_PORT`, `VITE_${p}_SCHEME`,
+    ...Object.values(SIDECAR_ENV),
+  ]);
+}
+
+const isEnvFile = (path: string) => /(^|\/)\.env(\.[\w.-]+)?$/.test(path);
+
 export function formatHeader(project: LaravelProject): string {
   return `Laravel ${project.major} (${project.versionSource}) · front end: ${describeFrontEnd(project)}\n`;
 }
@@ -41,7 +67,7 @@ export function formatSettings(settings: InstallSettings): string {
   return lines.map((line) => `  ${line}\n`).join('');
 }
 
-export function formatChanges(plan: Plan, settings: InstallSettings, dryRun: boolean): string {
+export function formatChanges(plan: Plan, settings: InstallSettings, dryRun: boolean, reveal: ReadonlySet<string> = new Set()): string {
   const width = Math.max(0, ...plan.changes.map((c) => c.path.length));
   let out = '';
   for (const change of plan.changes) {
@@ -50,7 +76,8 @@ export function formatChanges(plan: Plan, settings: InstallSettings, dryRun: boo
   }
   if (dryRun) {
     for (const change of plan.changes) {
-      out += '\n' + maskSecret(unifiedDiff(change.path, change.before, change.after), settings.credentials.secret);
+      const diff = unifiedDiff(change.path, change.before, change.after);
+      out += '\n' + maskSecret(isEnvFile(change.path) ? maskEnvDiff(diff, reveal) : diff, settings.credentials.secret);
     }
   }
   return out;
@@ -72,6 +99,15 @@ export function formatCommandsToRun(commands: readonly DependencyCommand[]): str
 /** Nothing but `serve`: the sidecar reads ./.env itself, where the installer put every setting. */
 export const SERVE_COMMAND = 'npx pusher-sidecar serve';
 
+function serveStep(project: LaravelProject, settings: InstallSettings): string {
+  if (!usesInstalledSidecar(project)) return `npx pusher-sidecar@${packageVersion()} serve`;
+  const installed = project.front.packages.has(SIDECAR_PACKAGE);
+  const pin = installed ? "the copy in the app's devDependencies" : settings.installDeps
+    ? "the copy just added to the app's devDependencies"
+    : "the copy pinned in devDependencies, once you have run the install command above";
+  return `${SERVE_COMMAND}   # runs ${pin}`;
+}
+
 export function formatNextSteps(project: LaravelProject, settings: InstallSettings): string {
   const steps: string[] = [];
   const caddyfile = project.files.read('Caddyfile');
@@ -79,7 +115,7 @@ export function formatNextSteps(project: LaravelProject, settings: InstallSettin
     steps.push(`Add \`import ${CADDY_SNIPPET}\` inside your Caddyfile site block, before php_server, and reload Caddy.`);
   }
   const env = [`${settings.envPrefix}_APP_*`, 'PUSHER_SIDECAR_*'].join(', ');
-  let serve = `Start the sidecar from ${project.root} (it reads ${env} from .env):\n       ${SERVE_COMMAND}`;
+  let serve = `Start the sidecar from ${project.root} (it reads ${env} from .env):\n       ${serveStep(project, settings)}`;
   if (settings.service !== 'none') {
     serve += `\n     or install ${SERVICE_FILES[settings.service]} (instructions at its top) to run it next to FrankenPHP.`;
   } else {

@@ -1,5 +1,6 @@
 import type { LaravelProject } from './detect-project.js';
 import { packageVersion } from './package-version.js';
+import { usesInstalledSidecar } from './plan-dependencies.js';
 import { addChange, type Plan } from './plan.js';
 import { renderStub } from './render-stub.js';
 import type { InstallSettings } from './resolve-settings.js';
@@ -9,6 +10,16 @@ export const SERVICE_FILES = { systemd: 'pusher-sidecar.service', supervisor: 'p
 
 export function sidecarUpstream(settings: InstallSettings): string {
   return `${settings.phpTarget.host}:${settings.phpTarget.port}`;
+}
+
+/**
+ * What the service runs: the app's installed copy (node_modules/.bin, pinned in devDependencies)
+ * when the app has a package.json, else `npx` pinned to this version (an API-only app).
+ */
+export function serviceCommand(project: LaravelProject): string {
+  return usesInstalledSidecar(project)
+    ? `${project.root}/node_modules/.bin/pusher-sidecar serve`
+    : `/usr/bin/env npx --yes pusher-sidecar@${packageVersion()} serve`;
 }
 
 /** The Caddy snippet that routes /app/* WebSockets to the sidecar, and the optional service file. */
@@ -35,7 +46,7 @@ export function planCaddy(plan: Plan, project: LaravelProject, settings: Install
     addChange(plan, {
       path,
       before: files.read(path),
-      after: renderStub(`service/${path}.stub`, { root: project.root, version: packageVersion(), envPrefix: settings.envPrefix }),
+      after: renderStub(`service/${path}.stub`, { root: project.root, command: serviceCommand(project), envPrefix: settings.envPrefix }),
       why: settings.service === 'systemd' ? 'a systemd unit that keeps the sidecar running' : 'a Supervisor program that keeps the sidecar running',
     });
   }

@@ -1,6 +1,18 @@
 import type { LaravelProject } from './detect-project.js';
 import type { PackageManager } from './front-end.js';
+import { packageVersion } from './package-version.js';
 import { frameworkPackageFor } from './plan-echo.js';
+
+export const SIDECAR_PACKAGE = 'pusher-sidecar';
+
+/**
+ * The sidecar joins the app's devDependencies whenever the app has a package.json, so
+ * `npx pusher-sidecar` and the service files run that pinned, installed copy instead of fetching
+ * whatever is newest on each start.
+ */
+export function usesInstalledSidecar(project: LaravelProject): boolean {
+  return project.front.packageManager !== null;
+}
 
 export interface DependencyCommand {
   /** What it is for, shown before it runs. */
@@ -31,11 +43,15 @@ export function planDependencies(project: LaravelProject): DependencyCommand[] {
     commands.push({ why: 'the PHP SDK Laravel publishes with', command: 'composer', args: ['require', 'pusher/pusher-php-server'] });
   }
   const front = project.front;
-  if (front.frontEnd.kind !== 'none' && front.packageManager) {
-    const wanted = ['laravel-echo', 'pusher-js', frameworkPackageFor(project)].filter((name): name is string => name !== null);
+  if (front.packageManager) {
+    const wanted = front.frontEnd.kind === 'none' ? [] : ['laravel-echo', 'pusher-js', frameworkPackageFor(project)].filter((name): name is string => name !== null);
     const missing = wanted.filter((name) => !front.packages.has(name));
+    const sidecar = usesInstalledSidecar(project) && !front.packages.has(SIDECAR_PACKAGE);
+    if (sidecar) missing.push(`${SIDECAR_PACKAGE}@^${packageVersion()}`);
     if (missing.length > 0) {
-      commands.push({ why: 'Echo and pusher-js for the browser', command: front.packageManager, args: [...ADD_DEV[front.packageManager], ...missing] });
+      const why = [wanted.some((name) => missing.includes(name)) ? 'Echo and pusher-js for the browser' : null, sidecar ? 'this sidecar, pinned for npx and the service file' : null]
+        .filter(Boolean).join('; ');
+      commands.push({ why, command: front.packageManager, args: [...ADD_DEV[front.packageManager], ...missing] });
     }
   }
   return commands;

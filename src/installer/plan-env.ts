@@ -34,12 +34,15 @@ export function envWrites(project: LaravelProject, settings: InstallSettings, fo
     // pusher-js refuses to start without a cluster; the sidecar ignores it.
     writes.push({ key: 'PUSHER_APP_CLUSTER', value: env.PUSHER_APP_CLUSTER || 'mt1', overwrite: false });
   }
-  writes.push({ key: `VITE_${p}_APP_KEY`, value: `\${${p}_APP_KEY}`, overwrite: true });
-  if (p === 'PUSHER') writes.push({ key: 'VITE_PUSHER_APP_CLUSTER', value: '${PUSHER_APP_CLUSTER}', overwrite: true });
+  // The browser's keys go below the server's (as Laravel's installers write them), never next to
+  // an unrelated VITE_APP_NAME above: `${REVERB_APP_KEY}` must refer backwards for PHP's dotenv.
+  const placeAfter = [`VITE_${p}_`, `${p}_`];
+  writes.push({ key: `VITE_${p}_APP_KEY`, value: `\${${p}_APP_KEY}`, overwrite: true, placeAfter });
+  if (p === 'PUSHER') writes.push({ key: 'VITE_PUSHER_APP_CLUSTER', value: '${PUSHER_APP_CLUSTER}', overwrite: true, placeAfter });
   writes.push(
-    { key: `VITE_${p}_HOST`, value: settings.publicAddress.host, overwrite: true },
-    { key: `VITE_${p}_PORT`, value: String(settings.publicAddress.port), overwrite: true },
-    { key: `VITE_${p}_SCHEME`, value: settings.publicAddress.scheme, overwrite: true },
+    { key: `VITE_${p}_HOST`, value: settings.publicAddress.host, overwrite: true, placeAfter },
+    { key: `VITE_${p}_PORT`, value: String(settings.publicAddress.port), overwrite: true, placeAfter },
+    { key: `VITE_${p}_SCHEME`, value: settings.publicAddress.scheme, overwrite: true, placeAfter },
     { key: SIDECAR_ENV.host, value: settings.sidecar.host, overwrite: true },
     { key: SIDECAR_ENV.port, value: String(settings.sidecar.port), overwrite: true },
   );

@@ -1,8 +1,9 @@
 import {
-  addressOfUrl, bareHost, formatPublicUrl, isValidHost, parseAppUrl, parseHostPort, parsePort, parsePublicUrl, urlHost,
+  addressOfUrl, bareHost, formatPublicUrl, isValidHost, parseHostPort, parsePort, parsePublicUrl, urlHost,
   type PublicAddress,
 } from './addresses.js';
 import { resolveCredentials, type Credentials, type ResolvedCredentials } from './credentials.js';
+import { broadcastingPrefix, laravelAppUrl } from '../laravel/broadcasting-env.js';
 import type { LaravelProject } from './detect-project.js';
 import type { CheckedOptions, ServiceKind } from './install-options.js';
 import type { InstallPrompts } from './install-prompts.js';
@@ -43,28 +44,41 @@ export interface InstallSettings {
 const isReference = (value: string | undefined) => value !== undefined && value.includes('${');
 const truthy = (value: string | undefined) => value !== undefined && /^(true|1|yes|on)$/i.test(value);
 
-/** Reverb unless the app already runs Pusher, or its config only knows the pusher connection (Laravel 10). */
+/**
+ * The key set serve and doctor read (src/laravel decides it from .env), else pusher when the
+ * config only knows the pusher connection (Laravel 10), else Reverb.
+ */
 export function chooseConnection(project: LaravelProject): Connection {
-  const current = project.env[project.broadcastKey];
-  if (current === 'reverb' || project.env.REVERB_APP_KEY) return 'reverb';
-  if (current === 'pusher' || project.env.PUSHER_APP_KEY) return 'pusher';
+  const { prefix } = broadcastingPrefix(project.env);
+  if (prefix) return prefix === 'REVERB_' ? 'reverb' : 'pusher';
   const config = project.files.read('config/broadcasting.php');
   if (config && /['"]pusher['"]\s*=>/.test(config) && !/['"]reverb['"]\s*=>/.test(config)) return 'pusher';
   return 'reverb';
 }
 
-function defaultPublicAddress(project: LaravelProject, prefix: string, appUrl: URL | null): PublicAddress {
-  const env = project.env;
-  const host = env[`VITE_${prefix}_HOST`];
-  const port = env[`VITE_${prefix}_PORT`];
-  const scheme = env[`VITE_${prefix}_SCHEME`];
+export function defaultPublicAddress(project: LaravelProject, prefix: string, appUrl: URL | null): PublicAddress {
+  const raw = project.envRaw;
+  const host = raw[`VITE_${prefix}_HOST`];
+  const port = raw[`VITE_${prefix}_PORT`];
+  const scheme = raw[`VITE_${prefix}_SCHEME`];
   // A previous run wrote literal values; Laravel's own stubs write "${REVERB_HOST}" references,
   // which point at the internal address and are exactly what we are here to fix.
   if (host && !isReference(host) && isValidHost(host) && port && parsePort(port) && (scheme === 'http' || scheme === 'https')) {
-    return { scheme, host, port: parsePort(port)! };
+    const previous: PublicAddress = { scheme, host, port: parsePort(port)! };
+    // APP_URL moved since that run (a new domain, or https now): offer the new site. A public
+    // host chosen on purpose is kept: that run allowed APP_URL's origin next to it.
+    if (appUrl && !isDeliberateAddress(project, previous, appUrl)) return addressOfUrl(appUrl);
+    return previous;
   }
   if (appUrl) return addressOfUrl(appUrl);
   return { scheme: 'http', host: 'localhost', port: 80 };
+}
+
+function isDeliberateAddress(project: LaravelProject, previous: PublicAddress, appUrl: URL): boolean {
+  const site = addressOfUrl(appUrl);
+  if (previous.host === site.host && previous.scheme === site.scheme) return true;
+  const allowed = (project.env[SIDECAR_ENV.allowedOrigins] ?? '').split(',').map((origin) => origin.trim());
+  return allowed.includes(appUrl.origin);
 }
 
 function existingServiceKind(project: LaravelProject): ServiceKind {
@@ -92,7 +106,7 @@ export async function resolveSettings(ctx: ResolveContext): Promise<InstallSetti
   const env = project.env;
   const connection = chooseConnection(project);
   const prefix = connection === 'reverb' ? 'REVERB' : 'PUSHER';
-  const appUrl = parseAppUrl(env.APP_URL);
+  const appUrl = laravelAppUrl(env);
 
   // Public address (the browser side).
   let publicAddress = defaultPublicAddress(project, prefix, appUrl);

@@ -5,7 +5,7 @@ import { detectProject } from './detect-project.js';
 import { checkInstallOptions, type InstallOptions } from './install-options.js';
 import { isPromptCancellation, type InstallPrompts } from './install-prompts.js';
 import {
-  formatChanges, formatCommandsToRun, formatHeader, formatManual, formatNextSteps, formatSettings,
+  formatChanges, formatCommandsToRun, formatHeader, formatManual, formatNextSteps, formatSettings, revealedEnvKeys,
 } from './install-report.js';
 import { formatCommand, planDependencies, type DependencyCommand } from './plan-dependencies.js';
 import { resolveSettings } from './resolve-settings.js';
@@ -98,14 +98,14 @@ export async function runInstall(rawOptions: InstallOptions, deps: InstallDeps):
 
   if (options.dryRun) {
     deps.stdout.write('\nDry run, nothing written. These files would change:\n');
-    deps.stdout.write(formatChanges(plan, settings, true));
+    deps.stdout.write(formatChanges(plan, settings, true, revealedEnvKeys(project, settings)));
     deps.stdout.write(formatManual(plan, settings));
     if (dependencies.length > 0) deps.stdout.write(`\nThese commands would run:\n${formatCommandsToRun(dependencies)}`);
     return EXIT.ok;
   }
 
   if (plan.changes.length > 0) {
-    const applied = applyPlan(project.root, plan.changes);
+    const applied = await applyPlan(project.root, plan.changes);
     if (!applied.ok) {
       deps.stderr.write(`Writing failed, ${applied.error}\n`);
       if (applied.written.length > 0) deps.stderr.write(`Already written: ${applied.written.join(', ')}\n`);

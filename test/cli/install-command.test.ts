@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { parse as parseDotenv } from 'dotenv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerInstallCommand } from '../../src/cli/install-command.js';
-import { scriptedPrompts } from '../helpers/install-harness.js';
+import { scriptedPrompts, SIDECAR_SPEC } from '../helpers/install-harness.js';
 import { createLaravelFixture, type LaravelFixture } from '../helpers/laravel-fixture.js';
 
 /** The flags as a user types them, through commander, into the installer. */
@@ -65,7 +65,7 @@ describe('pusher-sidecar install (commander)', () => {
     expect(dry.exitCode).toBe(0);
     expect(fixture.snapshot()).toEqual(before);
     const real = await runCli([], fixture.root);
-    expect(real.commands).toEqual(['composer require pusher/pusher-php-server', 'npm install --save-dev laravel-echo pusher-js']);
+    expect(real.commands).toEqual(['composer require pusher/pusher-php-server', `npm install --save-dev laravel-echo pusher-js ${SIDECAR_SPEC}`]);
   });
 
   it('exits 1 outside a Laravel project', async () => {

@@ -37,7 +37,7 @@ describe('pusher-sidecar serve (built bin)', () => {
     expect(result.stderr).toContain('invalid configuration (3 problems)');
     expect(result.stderr).toContain('--port: must be a whole number');
     expect(result.stderr).toContain('--max-conections: unknown option (did you mean --max-connections?)');
-    expect(result.stderr).toContain('--log-format: must be one of json, pretty');
+    expect(result.stderr).toContain('--log-format: must be one of auto, json, pretty');
   });
 
   it('documents every option in serve --help with its env twin', async () => {

@@ -44,7 +44,8 @@ describe('pusher-sidecar status', () => {
     const metrics = createMetrics({ version: '4.5.6', defaultMetrics: false });
     const metricsServer = await startMetricsEndpoint(metrics, silentLogger());
     const dir = mkdtempSync(join(tmpdir(), 'status-'));
-    writeFileSync(join(dir, '.env'), `PUSHER_SIDECAR_METRICS_PORT=${metricsServer.port}\n`);
+    // A ${VAR} reference, read the way Laravel and serve read it (src/laravel).
+    writeFileSync(join(dir, '.env'), `OPS_PORT=${metricsServer.port}\nPUSHER_SIDECAR_METRICS_PORT="\${OPS_PORT}"\n`);
     const { io, stdout } = captureIO(dir);
     expect(await main(['node', 'pusher-sidecar', 'status'], io)).toBe(0);
     expect(stdout()).toContain(`pusher-sidecar 4.5.6 — http://127.0.0.1:${metricsServer.port}/metrics`);

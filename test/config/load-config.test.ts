@@ -53,7 +53,7 @@ describe('loadConfig', () => {
   });
 
   it('lets real environment variables win over .env, and flags over both', () => {
-    const cwd = dir({ '.env': 'PUSHER_APP_KEY=from-file\nPUSHER_SIDECAR_PORT=7001\n' });
+    const cwd = dir({ '.env': 'PUSHER_APP_ID=1\nPUSHER_APP_KEY=from-file\nPUSHER_APP_SECRET=s\nPUSHER_SIDECAR_PORT=7001\n' });
     const loaded = value(loadConfig({ cwd, env: { PUSHER_APP_KEY: 'from-env' }, flags: { appKey: 'from-flag' } }));
     expect(loaded.apps[0]!.key).toBe('from-flag');
     expect(loaded.config.port).toBe(7001);
@@ -73,7 +73,7 @@ describe('loadConfig', () => {
       expect.stringContaining('"appSecret": must be a string'),
       'PUSHER_SIDECAR_ACTIVITY_TIMEOUT: must be a whole number',
       '--port: must be a whole number',
-      '--log-format: must be one of json, pretty',
+      '--log-format: must be one of auto, json, pretty',
     ]));
     expect(list).toHaveLength(7);
   });
@@ -93,11 +93,11 @@ describe('loadConfig', () => {
     expect(loaded.apps[0]!.webhooks).toEqual([{ url: 'http://127.0.0.1:9/hook', events: ['channel_occupied'] }]);
     expect(loaded.devCredentials).toBe(false);
 
-    const bad = dir({ 'apps.json': JSON.stringify([{ id: '1', key: 'k', secret: 's' }, { id: '2', key: 'k', secret: '', colour: 'red', webhooks: [{ url: 'ftp://x' }] }]) });
+    const bad = dir({ 'apps.json': JSON.stringify([{ id: '1', key: 'k', secret: 's' }, { id: '2', key: 'k', secret: 's2', colour: 'red', webhooks: [{ url: 'ftp://x' }] }, { id: '3', key: 'k3', secret: '' }]) });
     const list = errors(loadConfig({ cwd: bad, env: {}, flags: { appsFile: 'apps.json' } }));
     expect(list.join('\n')).toContain('duplicate app key "k"');
     expect(list.join('\n')).toContain('unknown key "colour"');
-    expect(list.join('\n')).toContain('.secret must be a non-empty string');
+    expect(list.join('\n')).toContain('[2]: incomplete credentials, missing "secret"');
     expect(list.join('\n')).toContain('.url must be an http(s) URL');
     expect(errors(loadConfig({ cwd: bad, env: {}, flags: { appsFile: 'missing.json' } }))[0]).toContain('cannot be read');
   });

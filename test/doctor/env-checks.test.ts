@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { checkAppUrl, checkCredentials, checkServer, checkVite } from '../../src/doctor/env-checks.js';
-import { expandEnv } from '../../src/doctor/laravel-env.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readLaravelEnv } from '../../src/doctor/laravel-env.js';
 
 describe('.env reading for the doctor', () => {
-  it('expands ${VAR} like phpdotenv and Vite, from earlier lines then the process env', () => {
-    expect(expandEnv({ REVERB_APP_KEY: 'abc', VITE_REVERB_APP_KEY: '${REVERB_APP_KEY}', HOST: '${FROM_PROCESS}', NONE: '${MISSING}x' }, { FROM_PROCESS: 'p' }))
-      .toEqual({ REVERB_APP_KEY: 'abc', VITE_REVERB_APP_KEY: 'abc', HOST: 'p', NONE: 'x' });
+  it('reads PHP keys as Laravel does and VITE_ keys as Vite does (src/laravel)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doctor-env-'));
+    writeFileSync(join(dir, '.env'), 'VITE_REVERB_HOST="${REVERB_HOST}"\nREVERB_APP_KEY=abc\nVITE_REVERB_APP_KEY="${REVERB_APP_KEY}"\nHOST="${FROM_PROCESS}"\nNONE="${MISSING}x"\nREVERB_HOST=localhost\n');
+    const read = readLaravelEnv(dir, { FROM_PROCESS: 'p' });
+    expect(read.ok && { ...read.values }).toEqual({
+      REVERB_APP_KEY: 'abc', VITE_REVERB_APP_KEY: 'abc', VITE_REVERB_HOST: 'localhost', HOST: 'p', NONE: '${MISSING}x', REVERB_HOST: 'localhost',
+    });
+    writeFileSync(join(dir, '.env'), 'APP_NAME=My App\n');
+    const broken = readLaravelEnv(dir);
+    expect(!broken.ok && broken.reason).toContain('line 1: Laravel cannot load this file (phpdotenv: unexpected whitespace in the value of APP_NAME)');
   });
 
   it('applies Laravel\'s defaults for the publish address and the browser\'s for the socket', () => {

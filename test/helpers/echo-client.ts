@@ -1,18 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parse as parseDotenv } from 'dotenv';
+import { parseLaravelEnv } from '../../src/laravel/laravel-env.js';
 
 const SCRIPT = fileURLToPath(new URL('./echo-client.mjs', import.meta.url));
 
-/** The VITE_* values of a .env as Vite hands them to the bundle (with `${VAR}` expanded). */
+/** The VITE_* values of a .env as Vite hands them to the bundle (src/laravel's Vite view). */
 export function viteEnv(envText: string): Record<string, string> {
-  const values = parseDotenv(envText);
-  const expand = (value: string, depth = 0): string =>
-    depth > 10 ? value : value.replace(/\$\{(\w+)\}/g, (_, name: string) => expand(values[name] ?? '', depth + 1));
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(values)) if (key.startsWith('VITE_')) out[key] = expand(value);
-  return out;
+  const read = parseLaravelEnv(envText, '.env');
+  if (!read.ok) throw new Error(`the test .env is invalid: ${read.reason}`);
+  return Object.fromEntries(Object.entries(read.env.vite).filter(([key]) => key.startsWith('VITE_')));
 }
 
 export interface EchoClient {

@@ -3,12 +3,16 @@ import { join } from 'node:path';
 import type { Credentials } from '../../src/installer/credentials.js';
 import type { InstallOptions } from '../../src/installer/install-options.js';
 import type { InstallPrompts } from '../../src/installer/install-prompts.js';
+import { packageVersion } from '../../src/installer/package-version.js';
 import { runInstall, type InstallDeps } from '../../src/installer/run-install.js';
 
 /**
  * Runs the installer the way the CLI does, with the outside world scripted: the user's answers,
  * the terminal, and composer/npm (recorded, never run: they would hit the network).
  */
+
+/** The devDependency the installer adds for the sidecar itself. */
+export const SIDECAR_SPEC = `pusher-sidecar@^${packageVersion()}`;
 
 export const TEST_CREDENTIALS: Credentials = { id: '424242', key: 'k3yk3yk3yk3yk3yk3yk3', secret: 's3cr3ts3cr3ts3cr3ts3cr3ts3cr3ts3cr3ts3c' };
 
@@ -63,7 +67,11 @@ function recordInstall(cwd: string, command: string, args: readonly string[]): v
   const field = command === 'composer' ? 'require' : 'devDependencies';
   const json = JSON.parse(readFileSync(join(cwd, file), 'utf8')) as Record<string, Record<string, string>>;
   json[field] = { ...json[field] };
-  for (const name of packages) json[field]![name] = '*';
+  for (const spec of packages) {
+    // name@range (scoped names start with @): saved under the name with that range, as npm does.
+    const at = spec.indexOf('@', 1);
+    json[field]![at === -1 ? spec : spec.slice(0, at)] = at === -1 ? '*' : spec.slice(at + 1);
+  }
   writeFileSync(join(cwd, file), JSON.stringify(json, null, 4) + '\n');
 }
 

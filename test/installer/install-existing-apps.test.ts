@@ -1,7 +1,7 @@
 import { parse as parseDotenv } from 'dotenv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SERVER_AUTH_EDITIONS, renderEcho } from '../../src/installer/plan-echo.js';
-import { install } from '../helpers/install-harness.js';
+import { install, SIDECAR_SPEC } from '../helpers/install-harness.js';
 import { createLaravelFixture, type LaravelFixture } from '../helpers/laravel-fixture.js';
 
 /** Apps that already broadcast (Reverb, Pusher Channels) or were changed by hand. */
@@ -36,8 +36,9 @@ describe('an app that already ran install:broadcasting', () => {
     for (const path of ['resources/js/bootstrap.js', 'config/broadcasting.php', 'routes/channels.php', 'bootstrap/app.php']) {
       expect(fixture.read(path), path).toBe(before.get(path));
     }
-    // laravel/reverb brings pusher/pusher-php-server; laravel-echo and pusher-js are there.
-    expect(result.commands).toEqual([]);
+    // laravel/reverb brings pusher/pusher-php-server; laravel-echo and pusher-js are there: only the
+    // sidecar itself joins devDependencies.
+    expect(result.commands).toEqual([`npm install --save-dev ${SIDECAR_SPEC}`]);
     expect(result.stdout).toContain('reused from .env');
   });
 

@@ -1,6 +1,6 @@
 import { parse as parseDotenv } from 'dotenv';
 import { afterEach, describe, expect, it } from 'vitest';
-import { install, scriptedPrompts } from '../helpers/install-harness.js';
+import { install, scriptedPrompts, SIDECAR_SPEC } from '../helpers/install-harness.js';
 import { createLaravelFixture, type LaravelFixture } from '../helpers/laravel-fixture.js';
 
 /** The installer on a terminal: questions asked, defaults offered, answers honoured, Ctrl+C. */
@@ -33,7 +33,7 @@ describe('interactive install', () => {
     expect(result.code).toBe(0);
     expect(prompts.remaining()).toBe(0);
     expect(result.commands).toEqual([]);
-    expect(result.stdout).toContain('Install the packages:\n    composer require pusher/pusher-php-server\n    npm install --save-dev laravel-echo pusher-js\n');
+    expect(result.stdout).toContain(`Install the packages:\n    composer require pusher/pusher-php-server\n    npm install --save-dev laravel-echo pusher-js ${SIDECAR_SPEC}\n`);
 
     const env = parseDotenv(fixture.read('.env'));
     expect(env).toMatchObject({
@@ -55,7 +55,8 @@ describe('interactive install', () => {
     expect(echo).toContain("{ auth: '', channel_data: '{}' } : { auth: '' }");
     const unit = fixture.read('pusher-sidecar.service');
     expect(unit).toContain(`WorkingDirectory=${fixture.root}\n`);
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/env npx --yes pusher-sidecar@\d+\.\d+\.\d+\S* serve$/m);
+    // The app's own pinned copy, not `npx --yes pusher-sidecar@x` resolving ranges on every start.
+    expect(unit).toContain(`\nExecStart=${fixture.root}/node_modules/.bin/pusher-sidecar serve\n`);
 
     // Run again, accepting every default offered: nothing changes, and the defaults were the
     // previous answers.

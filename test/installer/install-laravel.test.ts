@@ -1,5 +1,6 @@
+import { packageVersion } from '../../src/installer/package-version.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { install, TEST_CREDENTIALS } from '../helpers/install-harness.js';
+import { install, TEST_CREDENTIALS, SIDECAR_SPEC } from '../helpers/install-harness.js';
 import { createLaravelFixture, type FixtureFrontEnd, type FixtureVersion, type LaravelFixture } from '../helpers/laravel-fixture.js';
 
 /**
@@ -18,16 +19,16 @@ function changedPaths(before: Map<string, string>, after: Map<string, string>): 
 
 const { id, key, secret } = TEST_CREDENTIALS;
 
-/** .env of an 11/12 app after install with defaults: Laravel's placement rules, to the line. */
+/**
+ * .env of an 11/12 app after install with defaults: Laravel's placement rules, to the line, with
+ * the VITE_REVERB_* lines below the REVERB_* ones they reference (as reverb:install writes them;
+ * phpdotenv leaves a forward `${REVERB_APP_KEY}` unexpanded).
+ */
 function expectedReverbEnv(original: string, secretValue: string): string {
   return original
     .replace('BROADCAST_CONNECTION=log', 'BROADCAST_CONNECTION=reverb')
     .replace('VITE_APP_NAME="${APP_NAME}"\n', [
       'VITE_APP_NAME="${APP_NAME}"',
-      'VITE_REVERB_APP_KEY="${REVERB_APP_KEY}"',
-      'VITE_REVERB_HOST=localhost',
-      'VITE_REVERB_PORT=80',
-      'VITE_REVERB_SCHEME=http',
       '',
       `REVERB_APP_ID=${secretValue === '' ? '' : id}`,
       `REVERB_APP_KEY=${secretValue === '' ? '' : key}`,
@@ -35,6 +36,10 @@ function expectedReverbEnv(original: string, secretValue: string): string {
       'REVERB_HOST="127.0.0.1"',
       'REVERB_PORT=6001',
       'REVERB_SCHEME=http',
+      'VITE_REVERB_APP_KEY="${REVERB_APP_KEY}"',
+      'VITE_REVERB_HOST=localhost',
+      'VITE_REVERB_PORT=80',
+      'VITE_REVERB_SCHEME=http',
       '',
       'PUSHER_SIDECAR_HOST="127.0.0.1"',
       'PUSHER_SIDECAR_PORT=6001',
@@ -74,15 +79,15 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { version: 10, frontEnd: 'plain', echoFile: 'resources/js/echo.js', entry: 'resources/js/bootstrap.js', npm: 'npm install --save-dev laravel-echo pusher-js' },
-  { version: 10, frontEnd: 'react', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.jsx', npm: 'npm install --save-dev laravel-echo pusher-js @laravel/echo-react' },
-  { version: 10, frontEnd: 'vue', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.js', npm: 'npm install --save-dev laravel-echo pusher-js @laravel/echo-vue' },
-  { version: 11, frontEnd: 'plain', echoFile: 'resources/js/echo.js', entry: 'resources/js/bootstrap.js', npm: 'npm install --save-dev laravel-echo pusher-js' },
-  { version: 11, frontEnd: 'react', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.jsx', npm: 'npm install --save-dev laravel-echo pusher-js @laravel/echo-react' },
-  { version: 11, frontEnd: 'vue', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.js', npm: 'npm install --save-dev laravel-echo pusher-js @laravel/echo-vue' },
-  { version: 12, frontEnd: 'plain', echoFile: 'resources/js/echo.js', entry: 'resources/js/bootstrap.js', npm: 'npm install --save-dev laravel-echo pusher-js' },
-  { version: 12, frontEnd: 'react', echoFile: 'resources/js/echo.ts', entry: 'resources/js/app.tsx', npm: 'npm install --save-dev laravel-echo pusher-js @laravel/echo-react' },
-  { version: 12, frontEnd: 'vue', echoFile: 'resources/js/echo.ts', entry: 'resources/js/app.ts', npm: 'npm install --save-dev laravel-echo pusher-js @laravel/echo-vue' },
+  { version: 10, frontEnd: 'plain', echoFile: 'resources/js/echo.js', entry: 'resources/js/bootstrap.js', npm: `npm install --save-dev laravel-echo pusher-js ${SIDECAR_SPEC}` },
+  { version: 10, frontEnd: 'react', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.jsx', npm: `npm install --save-dev laravel-echo pusher-js @laravel/echo-react ${SIDECAR_SPEC}` },
+  { version: 10, frontEnd: 'vue', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.js', npm: `npm install --save-dev laravel-echo pusher-js @laravel/echo-vue ${SIDECAR_SPEC}` },
+  { version: 11, frontEnd: 'plain', echoFile: 'resources/js/echo.js', entry: 'resources/js/bootstrap.js', npm: `npm install --save-dev laravel-echo pusher-js ${SIDECAR_SPEC}` },
+  { version: 11, frontEnd: 'react', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.jsx', npm: `npm install --save-dev laravel-echo pusher-js @laravel/echo-react ${SIDECAR_SPEC}` },
+  { version: 11, frontEnd: 'vue', echoFile: 'resources/js/echo.js', entry: 'resources/js/app.js', npm: `npm install --save-dev laravel-echo pusher-js @laravel/echo-vue ${SIDECAR_SPEC}` },
+  { version: 12, frontEnd: 'plain', echoFile: 'resources/js/echo.js', entry: 'resources/js/bootstrap.js', npm: `npm install --save-dev laravel-echo pusher-js ${SIDECAR_SPEC}` },
+  { version: 12, frontEnd: 'react', echoFile: 'resources/js/echo.ts', entry: 'resources/js/app.tsx', npm: `npm install --save-dev laravel-echo pusher-js @laravel/echo-react ${SIDECAR_SPEC}` },
+  { version: 12, frontEnd: 'vue', echoFile: 'resources/js/echo.ts', entry: 'resources/js/app.ts', npm: `npm install --save-dev laravel-echo pusher-js @laravel/echo-vue ${SIDECAR_SPEC}` },
   { version: 12, frontEnd: 'none', echoFile: null, entry: null, npm: null },
 ];
 
@@ -137,7 +142,7 @@ describe.each(cases)('Laravel $version, $frontEnd front end, --yes', ({ version,
     }
 
     expect(result.commands).toEqual(['composer require pusher/pusher-php-server', ...(npm ? [npm] : [])]);
-    expect(result.stdout).toContain('npx pusher-sidecar serve');
+    expect(result.stdout).toContain(npm ? 'npx pusher-sidecar serve   # runs the copy just added to the app\'s devDependencies' : `npx pusher-sidecar@${packageVersion()} serve`);
     expect(result.stdout).toContain('npx pusher-sidecar doctor');
     expect(result.stdout).not.toContain(secret);
 

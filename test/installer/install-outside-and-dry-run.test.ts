@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { install, TEST_CREDENTIALS } from '../helpers/install-harness.js';
+import { install, TEST_CREDENTIALS, SIDECAR_SPEC } from '../helpers/install-harness.js';
 import { createLaravelFixture, type LaravelFixture } from '../helpers/laravel-fixture.js';
 
 let fixture: LaravelFixture | undefined;
@@ -76,7 +76,7 @@ describe('flags', () => {
     fixture = createLaravelFixture({ version: 12, frontEnd: 'react' });
     const result = await install(fixture.root, { yes: true, deps: false });
     expect(result.commands).toEqual([]);
-    expect(result.stdout).toContain('Install the packages:\n    composer require pusher/pusher-php-server\n    npm install --save-dev laravel-echo pusher-js @laravel/echo-react\n');
+    expect(result.stdout).toContain(`Install the packages:\n    composer require pusher/pusher-php-server\n    npm install --save-dev laravel-echo pusher-js @laravel/echo-react ${SIDECAR_SPEC}\n`);
   });
 
   it('prints the commands when composer or npm is missing, and uses the lockfile\'s package manager', async () => {
@@ -84,7 +84,7 @@ describe('flags', () => {
     fixture.write('pnpm-lock.yaml', "lockfileVersion: '9.0'\n");
     const result = await install(fixture.root, { yes: true }, { onPath: ['pnpm'] });
     expect(result.code).toBe(0);
-    expect(result.commands).toEqual(['pnpm add --save-dev laravel-echo pusher-js @laravel/echo-vue']);
+    expect(result.commands).toEqual([`pnpm add --save-dev laravel-echo pusher-js @laravel/echo-vue ${SIDECAR_SPEC}`]);
     expect(result.stdout).toContain('composer not found on PATH; run these yourself:\n    composer require pusher/pusher-php-server\n');
   });
 
@@ -92,7 +92,7 @@ describe('flags', () => {
     fixture = createLaravelFixture({ version: 12 });
     const result = await install(fixture.root, { yes: true }, { exitCodes: { npm: 1 } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('npm exited with 1; run it yourself:\n    npm install --save-dev laravel-echo pusher-js\n');
+    expect(result.stderr).toContain(`npm exited with 1; run it yourself:\n    npm install --save-dev laravel-echo pusher-js ${SIDECAR_SPEC}\n`);
     expect(fixture.exists('resources/js/echo.js')).toBe(true);
   });
 
@@ -140,5 +140,15 @@ describe('--dry-run', () => {
     expect(result.stdout).toContain('+REVERB_APP_SECRET=********\n');
     expect(result.stdout).not.toContain(TEST_CREDENTIALS.secret);
     expect(result.stdout).toContain('These commands would run:\n    composer require pusher/pusher-php-server\n');
+  });
+
+  it('masks every other .env value shown as diff context, and old values it replaces', async () => {
+    fixture = createLaravelFixture({ version: 12, env: (t) => `${t}DB_PASSWORD=hunter2-neighbour\nREVERB_APP_SECRET=old-secret-value\nREVERB_APP_ID=1\nREVERB_APP_KEY=k\n` });
+    const result = await install(fixture.root, { yes: true, dryRun: true, appSecret: 'new-secret-value' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(' DB_PASSWORD=********\n');
+    expect(result.stdout).toContain('-REVERB_APP_SECRET=********\n+REVERB_APP_SECRET=********\n');
+    expect(result.stdout).toContain('+VITE_REVERB_HOST=localhost\n');
+    for (const value of ['hunter2-neighbour', 'old-secret-value', 'new-secret-value', 'base64:']) expect(result.stdout).not.toContain(value);
   });
 });
