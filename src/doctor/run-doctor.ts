@@ -55,7 +55,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   };
   const wrap = (result: CheckResult) => ({ result });
 
-  const envFile = readLaravelEnv(options.dir, options.env);
+  // The project as written: a variable set in this shell is not folded in, so the publish-through-
+  // Laravel check can name it when it overrides .env in the environment PHP runs in.
+  const envFile = readLaravelEnv(options.dir);
   const env = envFile.ok ? envFile.values : {};
   await run('env', [], () => wrap(envFile.ok
     ? { id: 'env', status: 'pass', detail: `read ${envFile.path}` }

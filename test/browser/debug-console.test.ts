@@ -53,7 +53,7 @@ describe.skipIf(!hasChromium)('debug console in Chromium', () => {
     stranger.connect();
     const origin = page.locator('#log tr[data-kind="rejection"][data-code="4009"]').first();
     await origin.waitFor();
-    expect(await origin.textContent()).toMatch(/4009[\s\S]*origin_not_allowed[\s\S]*Fix: The page origin is not in --allowed-origins/);
+    expect(await origin.textContent()).toMatch(/4009[\s\S]*origin_not_allowed[\s\S]*Fix: The page is neither on the host/);
 
     const chatty = authorizedClient(server.port, server.app, undefined);
     const socketId = await connected(chatty);
