@@ -1,31 +1,13 @@
 import type { Registry } from 'prom-client';
 import type { Hub } from '../channels/hub.js';
 import { METRIC_PREFIX } from '../metrics/metrics.js';
+import type { ChannelRow, NowSample } from './page/now-sample.js';
+
+export type { ChannelRow, NowSample };
 
 /** Channels listed at most, and presence members per channel, so a big server stays a small page. */
 const MAX_CHANNELS = 200;
 const MAX_MEMBERS = 50;
-
-export interface ChannelRow {
-  app: string;
-  name: string;
-  subscribers: number;
-  /** Presence channels only: user ids (at most MAX_MEMBERS) and their count. */
-  members?: string[];
-  memberCount?: number;
-}
-
-export interface NowSample {
-  time: number;
-  connections: number;
-  channels: number;
-  messagesInPerSecond: number;
-  messagesOutPerSecond: number;
-  /** Rejections in the last second by code ("4009": 2). */
-  rejectionsPerSecond: Record<string, number>;
-  channelList: ChannelRow[];
-  channelListTruncated: boolean;
-}
 
 interface Totals {
   at: number;

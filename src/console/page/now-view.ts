@@ -1,24 +1,8 @@
 import { drawChart } from './chart.js';
 import { byId, cell, el, formatRate } from './dom.js';
+import type { NowSample } from './now-sample.js';
 
-export interface ChannelRow {
-  app: string;
-  name: string;
-  subscribers: number;
-  members?: string[];
-  memberCount?: number;
-}
-
-export interface NowSample {
-  time: number;
-  connections: number;
-  channels: number;
-  messagesInPerSecond: number;
-  messagesOutPerSecond: number;
-  rejectionsPerSecond: Record<string, number>;
-  channelList: ChannelRow[];
-  channelListTruncated: boolean;
-}
+export type { NowSample };
 
 /** Points on the chart: one a second, two minutes. */
 const CAPACITY = 120;
