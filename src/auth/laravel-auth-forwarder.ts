@@ -3,7 +3,7 @@ import type { HandshakeHeaders } from '../connections/connection.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuthForwarder, ChannelAuthResult, ForwardFailure, UserAuthResult } from './auth-forwarder.js';
 import { parseChannelAuthReply, parseUserAuthReply } from './auth-reply.js';
-import { rateLimitKey } from '../guards/handshake-rate-guard.js';
+import { rateLimitKey } from '../guards/client-ip.js';
 import { AuthSlots } from './auth-slots.js';
 import { createUndiciTransport, type AuthHttpReply, type AuthTransport } from './auth-transport.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
