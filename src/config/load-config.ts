@@ -162,7 +162,7 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
     if (config[key] && !/^https?:\/\/[^/]/.test(config[key])) errors.push(`${flagName(key)}: must be an http:// or https:// URL`);
   }
   if (config.redisUrl && !/^rediss?:\/\/[^/]/.test(config.redisUrl)) errors.push(`${flagName('redisUrl')}: must be a redis:// or rediss:// URL`);
-  if (config.adapter === 'redis' && config.redisUrl === '') laravelRedisUrl(config, env, sources.env, laravel.path, errors);
+  if (config.adapter === 'redis' && config.redisUrl === '') useLaravelRedis(config, env, sources.env, laravel.path, errors);
   if (config.httpHeadersTimeout > config.httpRequestTimeout) {
     errors.push(`${flagName('httpHeadersTimeout')}: must not be longer than ${flagName('httpRequestTimeout')} (${config.httpRequestTimeout} s); lower it or raise the request timeout`);
   }
@@ -204,7 +204,7 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
  * and becomes the --redis-url. A value Laravel could not use either is a config error naming where
  * it is set; the message never carries the value, which may hold a password.
  */
-function laravelRedisUrl(
+function useLaravelRedis(
   config: Config,
   env: Readonly<Record<string, string | undefined>>,
   processEnv: ConfigSources['env'],
