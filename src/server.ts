@@ -36,8 +36,6 @@ export interface SidecarOptions {
   observers?: ServerObserver[];
   authForwarder?: AuthForwarder;
   readinessChecks?: ReadinessCheck[];
-  /** Where Laravel's ./.env is read for --adapter redis (default: the process's cwd). */
-  cwd?: string;
   /** Names this node in cluster logs (e.g. "worker-2" under --workers). */
   nodeName?: string;
   /** The shared state and bus; default: made from config (--adapter). */
@@ -94,7 +92,6 @@ export function createSidecar(options: SidecarOptions): Sidecar {
     onResynced: () => observers.emit('clusterResynced'),
     ...(options.now ? { now: options.now } : {}),
     ...(options.nodeName ? { nodeName: options.nodeName } : {}),
-    ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   const hubOptions: ConstructorParameters<typeof Hub>[0] = { apps, config, observers, logger, state: cluster.state, bus: cluster.bus };
   if (options.authForwarder) hubOptions.authForwarder = options.authForwarder;

@@ -3,7 +3,7 @@ import type { HandshakeHeaders } from '../connections/connection.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuthForwarder, ChannelAuthResult, ForwardFailure, UserAuthResult } from './auth-forwarder.js';
 import { parseChannelAuthReply, parseUserAuthReply } from './auth-reply.js';
-import { rateLimitKey } from '../guards/handshake-rate-guard.js';
+import { rateLimitKey } from '../guards/client-ip.js';
 import { AuthSlots } from './auth-slots.js';
 import { createUndiciTransport, type AuthHttpReply, type AuthTransport } from './auth-transport.js';
 import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
@@ -169,7 +169,7 @@ export function createLaravelAuthForwarder(config: LaravelAuthConfig, logger: Lo
       return { ok: true, body: reply.body };
     }
     if (status === 401) return { ok: false, status: 401, reason: 'Laravel answered 401: no logged-in user for this connection\'s cookies' };
-    if (status === 403) return { ok: false, status: 403, reason: 'Laravel answered 403: this user may not join this channel' };
+    if (status === 403) return { ok: false, status: 403, reason: 'Laravel answered 403: it refused this user (routes/channels.php, or no logged-in user)' };
     if (status === 419) return { ok: false, status: 403, reason: 'Laravel answered 419: CSRF token mismatch or session expired' };
     if (status === 429) return unavailable('Laravel answered 429: it is rate-limiting auth requests');
     return { ok: false, status: 502, reason: `Laravel answered ${status} instead of 200 JSON; check the auth URL` };

@@ -33,7 +33,7 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     }
     const { config, warnings, devCredentials, envFile } = result.value;
     const worker = workerId();
-    if (config.workers > 1 && worker === undefined && clusterRedisUrl(config, io.cwd) === undefined) {
+    if (config.workers > 1 && worker === undefined && clusterRedisUrl(config) === undefined) {
       io.stderr.write(`pusher-sidecar: --workers ${config.workers} runs ${config.workers} nodes that must share state through Redis: set --redis-url (or --adapter redis with REDIS_HOST/REDIS_PORT in ./.env), or use --workers 1.\n`);
       io.setExitCode(2);
       return;
@@ -62,7 +62,7 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     // Each worker's metrics carry its number: a scrape through the shared port reaches any one of them.
     if (worker !== undefined) operations.metrics?.registry.setDefaultLabels({ worker: String(worker) });
     const sidecar = createSidecar({
-      loaded: result.value, logger, observers: operations.observers, cwd: io.cwd,
+      loaded: result.value, logger, observers: operations.observers,
       ...(worker !== undefined ? { nodeName: `worker-${worker}` } : {}),
       ...(authForwarder ? { authForwarder } : {}),
     });

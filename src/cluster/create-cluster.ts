@@ -1,11 +1,12 @@
 import type { Config } from '../config/schema.js';
+import { laravelRedis } from '../laravel/broadcasting-env.js';
 import type { Logger } from '../logging/logger.js';
 import type { Bus } from './bus.js';
 import type { ClusterState } from './cluster-state.js';
 import { LocalBus } from './local-bus.js';
-import { laravelRedisUrl } from './laravel-redis-settings.js';
 import { LocalClusterState } from './local-cluster-state.js';
 import { createRedisCluster } from './redis-cluster.js';
+import { redisUrlOf } from './redis-url.js';
 
 /** The shared state and the bus of one node, as --adapter chose them. */
 export interface Cluster {
@@ -24,18 +25,22 @@ export interface ClusterOptions {
   appIds: readonly string[];
   logger: Logger;
   now?: () => number;
-  /** Where ./.env is read for Laravel's REDIS_* (default: the process's cwd). */
-  cwd?: string;
   /** Names this node in logs, e.g. "worker-2". */
   nodeName?: string;
   onError?(operation: string): void;
   onResynced?(): void;
 }
 
-/** The Redis URL when cluster mode is on (--redis-url, or --adapter redis with Laravel's .env), else undefined. */
-export function clusterRedisUrl(config: Readonly<Config>, cwd: string): string | undefined {
+/**
+ * The Redis URL when cluster mode is on, else undefined. loadConfig fills --redis-url from
+ * Laravel's own Redis settings under --adapter redis (src/laravel reads them); a config built
+ * without it gets Laravel's defaults, as Laravel would with no REDIS_* set.
+ */
+export function clusterRedisUrl(config: Readonly<Config>): string | undefined {
   if (config.redisUrl !== '') return config.redisUrl;
-  return config.adapter === 'redis' ? laravelRedisUrl(cwd) : undefined;
+  if (config.adapter !== 'redis') return undefined;
+  const defaults = laravelRedis({});
+  return defaults.ok ? redisUrlOf(defaults.value) : undefined;
 }
 
 export function createLocalCluster(options: ClusterOptions): Cluster {
@@ -46,7 +51,7 @@ export function createLocalCluster(options: ClusterOptions): Cluster {
 
 /** One process (local) or a node of a Redis cluster (--adapter redis, or --redis-url alone). */
 export function createCluster(options: ClusterOptions): Cluster {
-  const url = clusterRedisUrl(options.config, options.cwd ?? process.cwd());
+  const url = clusterRedisUrl(options.config);
   if (url === undefined) return createLocalCluster(options);
   return createRedisCluster({
     url, prefix: options.config.redisPrefix, appIds: options.appIds, leaseTtlMs: options.config.nodeLeaseTtl * 1000,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger.js';
 import type { Cluster } from './create-cluster.js';
-import { redactRedisUrl } from './laravel-redis-settings.js';
+import { redactRedisUrl } from './redis-url.js';
 import { RedisBus } from './redis-bus.js';
 import { RedisClusterState } from './redis-cluster-state.js';
 import { RedisKeys } from './redis-keys.js';

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { App } from '../apps/app.js';
-import { broadcastingPrefix, laravelCredentials } from '../laravel/broadcasting-env.js';
+import { redisUrlOf } from '../cluster/redis-url.js';
+import { broadcastingPrefix, laravelCredentials, laravelRedis } from '../laravel/broadcasting-env.js';
 import { describeEnvProblem, readLaravelEnv } from '../laravel/laravel-env.js';
 import { closestName } from './closest-name.js';
 import { coerceOption } from './coerce-option.js';
@@ -161,6 +162,7 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
     if (config[key] && !/^https?:\/\/[^/]/.test(config[key])) errors.push(`${flagName(key)}: must be an http:// or https:// URL`);
   }
   if (config.redisUrl && !/^rediss?:\/\/[^/]/.test(config.redisUrl)) errors.push(`${flagName('redisUrl')}: must be a redis:// or rediss:// URL`);
+  if (config.adapter === 'redis' && config.redisUrl === '') useLaravelRedis(config, env, sources.env, laravel.path, errors);
   if (config.httpHeadersTimeout > config.httpRequestTimeout) {
     errors.push(`${flagName('httpHeadersTimeout')}: must not be longer than ${flagName('httpRequestTimeout')} (${config.httpRequestTimeout} s); lower it or raise the request timeout`);
   }
@@ -194,6 +196,29 @@ export function loadConfig(sources: ConfigSources): LoadConfigResult {
   const value: LoadedConfig = { config: Object.freeze(config), apps, warnings, devCredentials };
   if (laravel.path) value.envFile = laravel.path;
   return { ok: true, value };
+}
+
+/**
+ * --adapter redis without --redis-url: the cluster shares the Redis Laravel's default connection
+ * uses, read from the same .env and environment as Laravel (REDIS_URL winning, rediss:// for TLS),
+ * and becomes the --redis-url. A value Laravel could not use either is a config error naming where
+ * it is set; the message never carries the value, which may hold a password.
+ */
+function useLaravelRedis(
+  config: Config,
+  env: Readonly<Record<string, string | undefined>>,
+  processEnv: ConfigSources['env'],
+  envPath: string | undefined,
+  errors: string[],
+): void {
+  const redis = laravelRedis(env as Record<string, string>);
+  if (redis.ok) {
+    config.redisUrl = redisUrlOf(redis.value);
+    return;
+  }
+  const where = processEnv[redis.name] !== undefined ? 'the environment (it overrides .env)' : envPath ?? '.env';
+  errors.push(`${where}: ${redis.error}. ${flagName('adapter')} redis connects to Laravel's Redis, so fix ${redis.name} `
+    + `(Laravel cannot connect with it either), or give the cluster's Redis with ${flagName('redisUrl')}`);
 }
 
 /**

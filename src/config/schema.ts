@@ -94,7 +94,7 @@ export const CONFIG_SCHEMA = {
   dashboardRate: { type: 'integer', default: 500, min: 1, max: 100000, group: 'metrics', unit: 'PER_SECOND', description: 'Debug console entries kept per second; past it the log samples and says how many it skipped.' },
   dashboardMaxClients: { type: 'integer', default: 5, min: 1, max: 100, group: 'metrics', unit: 'COUNT', description: 'Debug consoles open at once (each is one event stream).' },
 
-  adapter: { type: 'enum', default: 'local', values: ['local', 'redis'], group: 'scaling', unit: 'NAME', description: 'local (one process) or redis (a node of a cluster sharing one Redis; without --redis-url, REDIS_HOST/PORT/PASSWORD/DB from ./.env).' },
+  adapter: { type: 'enum', default: 'local', values: ['local', 'redis'], group: 'scaling', unit: 'NAME', description: 'local (one process) or redis (a node of a cluster sharing one Redis; without --redis-url, the Redis Laravel uses: REDIS_URL or REDIS_HOST/PORT/USERNAME/PASSWORD/DB from ./.env and the environment).' },
   redisUrl: { type: 'string', default: '', group: 'scaling', unit: 'URL', description: 'redis://[user:password@]host:port/db of the cluster; setting it alone turns cluster mode on. The password is never logged.' },
   redisPrefix: { type: 'string', default: 'pusher-sidecar', group: 'scaling', unit: 'PREFIX', description: 'Prefix of every Redis key and of the pub/sub channel; clusters sharing one Redis need different prefixes.' },
   nodeLeaseTtl: { type: 'number', default: 10, min: 0.2, max: 3600, group: 'scaling', unit: 'SECONDS', description: "A node renews its lease every quarter of this; once it lapses, a survivor removes the node's sockets (member_removed, webhooks) within this plus a quarter." },

@@ -1,5 +1,5 @@
-import { isIPv6 } from 'node:net';
 import { CODES } from '../protocol/codes.js';
+import { rateLimitKey } from './client-ip.js';
 import { ALLOW, type HandshakeGuard } from './handshake-guard.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -9,28 +9,6 @@ export interface HandshakeRateOptions {
   burst: number;
   /** Most clients tracked; when full, the least recently seen one is evicted. */
   tableSize: number;
-}
-
-function expandIPv6(ip: string): string[] {
-  const [head = '', tail] = ip.split('::');
-  const groups = (part: string) => (part === '' ? [] : part.split(':'));
-  const left = groups(head);
-  if (tail === undefined) return left;
-  const right = groups(tail);
-  // An embedded IPv4 tail (64:ff9b::1.2.3.4) takes two groups.
-  const rightLength = right.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0);
-  return [...left, ...Array<string>(Math.max(0, 8 - left.length - rightLength)).fill('0'), ...right];
-}
-
-/**
- * The bucket key of a client: its IPv4 address, or the /64 of an IPv6 one. One subscriber gets a
- * whole /64, so keying on full IPv6 addresses would give an attacker 2^64 fresh buckets and let
- * them flush the table.
- */
-export function rateLimitKey(ip: string): string {
-  if (!isIPv6(ip)) return ip;
-  const groups = expandIPv6(ip.toLowerCase().split('%')[0]!).slice(0, 4);
-  return `${groups.map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 export interface HandshakeRateGuard extends HandshakeGuard {

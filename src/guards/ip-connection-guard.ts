@@ -1,6 +1,6 @@
 import { CODES } from '../protocol/codes.js';
 import { ALLOW, type HandshakeGuard } from './handshake-guard.js';
-import { rateLimitKey } from './handshake-rate-guard.js';
+import { rateLimitKey } from './client-ip.js';
 
 export interface IpConnectionGuard extends HandshakeGuard {
   /**

@@ -1,18 +1,20 @@
 import type { Hub } from '../channels/hub.js';
 import type { Connection } from '../connections/connection.js';
 import { isValidUserId } from '../protocol/channel-names.js';
-import { CODES } from '../protocol/codes.js';
+import { CODES, type CodeEntry } from '../protocol/codes.js';
 import { MAX_USER_DATA_DEPTH, jsonNestingDepth } from '../protocol/safe-json.js';
 import { signinSuccessFrame } from '../protocol/server-frames.js';
+import { forwardFailureEntry } from '../auth/forward-failure-entry.js';
 import { userAuthString, verifyToken } from '../auth/signatures.js';
 
 const WATCHLIST_LIMIT = 100;
 
 /** pusher:signin — user authentication over `socket_id::user::user_data`. */
 export async function signIn(hub: Hub, connection: Connection, auth: string, userData: string | undefined): Promise<void> {
-  const fail = (why: string) => {
+  // The client always gets 4310; the rejection is logged and counted under what actually happened.
+  const fail = (why: string, entry: CodeEntry = CODES.signinFailed) => {
     connection.sendError(CODES.signinFailed, why);
-    hub.observers.emit('rejected', { entry: CODES.signinFailed, detail: why, appId: connection.app.id, ip: connection.ip, socketId: connection.socketId });
+    hub.observers.emit('rejected', { entry, detail: why, appId: connection.app.id, ip: connection.ip, socketId: connection.socketId });
   };
   if (auth === '' && hub.authForwarder?.canAuthenticateUsers) {
     const started = hub.observers.tracing ? performance.now() : 0;
@@ -26,7 +28,11 @@ export async function signIn(hub: Hub, connection: Connection, auth: string, use
       });
     }
     if (connection.closed) return;
-    if (!result.ok) return fail(`Sign-in refused by the user auth endpoint (${result.status}): ${result.reason}`);
+    if (!result.ok) {
+      // 429 and 503 may mean Laravel was never asked: say what happened, not "refused".
+      const entry = forwardFailureEntry(result.status);
+      return fail(`Sign-in failed: ${entry.message} (${result.status}): ${result.reason}`, entry);
+    }
     auth = result.auth;
     userData = result.userData;
   }

@@ -1,3 +1,4 @@
+import { forwardFailureEntry } from '../auth/forward-failure-entry.js';
 import { channelAuthString, verifyToken } from '../auth/signatures.js';
 import type { Connection } from '../connections/connection.js';
 import { MAX_USER_DATA_DEPTH, jsonNestingDepth } from '../protocol/safe-json.js';
@@ -62,16 +63,6 @@ function isWithinSubscriptionCap(hub: Hub, connection: Connection, channel: stri
   return false;
 }
 
-/** The catalogue entry of a failed forwarded auth, by the status the forwarder reports. */
-function statusEntry(status: number): CodeEntry {
-  if (status === 403) return CODES.subscriptionForbidden;
-  if (status === 401) return CODES.authUnauthenticated;
-  if (status === 400) return CODES.subscriptionInvalidData;
-  if (status === 502) return CODES.authBadReply;
-  if (status === 429) return CODES.authTooManyPending;
-  return CODES.authUnavailable;
-}
-
 export async function subscribe(hub: Hub, connection: Connection, channel: string, auth: string, channelData?: string): Promise<void> {
   const { config } = hub;
   if (!isValidChannelName(channel, config.maxChannelNameLength)) {
@@ -114,7 +105,7 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
       }
       if (!connection.pendingChannels.delete(channel) || connection.closed) return;
       if (!result.ok) {
-        rejectSubscription(hub, connection, channel, statusEntry(result.status), result.reason);
+        rejectSubscription(hub, connection, channel, forwardFailureEntry(result.status), result.reason);
         return;
       }
       auth = result.auth;

@@ -97,10 +97,10 @@ export interface LaravelRedis {
 /**
  * Laravel's default Redis connection (config/database.php `redis.default`): REDIS_HOST (127.0.0.1),
  * REDIS_PORT (6379), REDIS_USERNAME, REDIS_PASSWORD, REDIS_DB (0); REDIS_URL, when set, wins part
- * by part as Laravel's ConfigurationUrlParser does (`rediss://` means TLS). Returns an error
- * sentence for values Laravel could not use either.
+ * by part as Laravel's ConfigurationUrlParser does (`rediss://` means TLS). Returns the name that
+ * holds a value Laravel could not use either, with a sentence saying what it must be.
  */
-export function laravelRedis(env: EnvValues): { ok: true; value: LaravelRedis } | { ok: false; error: string } {
+export function laravelRedis(env: EnvValues): { ok: true; value: LaravelRedis } | { ok: false; name: string; error: string } {
   const from: string[] = [];
   const read = (name: string) => {
     const value = envString(env, name);
@@ -114,6 +114,9 @@ export function laravelRedis(env: EnvValues): { ok: true; value: LaravelRedis } 
   const password = read('REDIS_PASSWORD');
   if (username !== undefined) redis.username = username;
   if (password !== undefined) redis.password = password;
+  // Which name gave the port and the database, so an error points at the line to fix.
+  let portFrom = 'REDIS_PORT';
+  let dbFrom = 'REDIS_DB';
   if (port !== undefined) redis.port = Number(port);
   if (db !== undefined) redis.db = Number(db);
   const rawUrl = read('REDIS_URL');
@@ -123,21 +126,30 @@ export function laravelRedis(env: EnvValues): { ok: true; value: LaravelRedis } 
       url = new URL(rawUrl);
     } catch {
       // The URL may hold a password: the message names the key only.
-      return { ok: false, error: 'REDIS_URL is not a URL (redis://[user:password@]host:port/db)' };
+      return { ok: false, name: 'REDIS_URL', error: 'REDIS_URL is not a URL (redis://[user:password@]host:port/db)' };
     }
     if (url.protocol !== 'redis:' && url.protocol !== 'rediss:' && url.protocol !== 'tls:') {
-      return { ok: false, error: 'REDIS_URL must start with redis:// or rediss://' };
+      return { ok: false, name: 'REDIS_URL', error: 'REDIS_URL must start with redis:// or rediss://' };
     }
     redis.tls = url.protocol !== 'redis:';
     if (url.hostname) redis.host = url.hostname.replace(/^\[|\]$/g, '');
-    if (url.port) redis.port = Number(url.port);
+    if (url.port) {
+      redis.port = Number(url.port);
+      portFrom = 'REDIS_URL';
+    }
     if (url.username) redis.username = decodeURIComponent(url.username);
     if (url.password) redis.password = decodeURIComponent(url.password);
     const path = url.pathname.replace(/^\//, '');
-    if (path) redis.db = Number(path);
-    else if (url.searchParams.has('database')) redis.db = Number(url.searchParams.get('database'));
+    if (path || url.searchParams.has('database')) {
+      redis.db = Number(path || url.searchParams.get('database'));
+      dbFrom = 'REDIS_URL';
+    }
   }
-  if (!Number.isInteger(redis.port) || redis.port < 1 || redis.port > 65535) return { ok: false, error: 'REDIS_PORT must be a port number (1-65535)' };
-  if (!Number.isInteger(redis.db) || redis.db < 0) return { ok: false, error: 'REDIS_DB must be a whole number ≥ 0' };
+  if (!Number.isInteger(redis.port) || redis.port < 1 || redis.port > 65535) {
+    return { ok: false, name: portFrom, error: `${portFrom === 'REDIS_URL' ? "REDIS_URL's port" : 'REDIS_PORT'} must be a port number (1-65535)` };
+  }
+  if (!Number.isInteger(redis.db) || redis.db < 0) {
+    return { ok: false, name: dbFrom, error: `${dbFrom === 'REDIS_URL' ? "REDIS_URL's database" : 'REDIS_DB'} must be a whole number ≥ 0` };
+  }
   return { ok: true, value: redis };
 }

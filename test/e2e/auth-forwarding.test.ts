@@ -219,6 +219,37 @@ describe('auth forwarding to Laravel', () => {
     expect(lines).toContain('Laravel auth endpoint recovered');
   });
 
+  it('says why a server-side sign-in failed: never "refused" when Laravel was not asked or not reachable', async () => {
+    const { laravel, server } = await setup({ maxAuthPerConnection: 1 });
+    laravel.hold = true;
+    const busy = await subscribeRaw(server, 'private-orders.1', ALICE);
+    await laravel.waitForRequests(1);
+    // The pending channel auth fills this connection's one slot: the sign-in is never sent.
+    busy.send({ event: 'pusher:signin', data: { auth: '' } });
+    const pending = (await busy.nextEvent('pusher:error')).data as { code: number; message: string };
+    expect(pending.code).toBe(4310);
+    expect(pending.message).toMatch(/^Sign-in failed: Too many auth requests pending for this connection \(429\): This connection already has 1 auth requests waiting/);
+    expect(laravel.requests.map((r) => r.path)).toEqual(['/broadcasting/auth']);
+
+    laravel.mode = 'down';
+    const other = rawClient(server.port, server.app.key, { headers: { Cookie: BOB } });
+    await other.socketId();
+    other.send({ event: 'pusher:signin', data: { auth: '' } });
+    const down = (await other.nextEvent('pusher:error')).data as { code: number; message: string };
+    expect(down).toMatchObject({ code: 4310, message: expect.stringMatching(/^Sign-in failed: Auth endpoint unavailable \(503\): Laravel auth endpoint unreachable/) });
+
+    laravel.mode = 'normal';
+    laravel.hold = false;
+    // No session cookie: Laravel itself refuses (its broadcasting auth answers 403).
+    const refused = rawClient(server.port, server.app.key);
+    await refused.socketId();
+    refused.send({ event: 'pusher:signin', data: { auth: '' } });
+    expect(((await refused.nextEvent('pusher:error')).data as { message: string }).message).toBe('Sign-in failed: Forbidden by the auth endpoint (403): Laravel answered 403: it refused this user (routes/channels.php, or no logged-in user)');
+    // Counted and logged under what happened; the client always got 4310.
+    expect(server.rejections.map((r) => r.entry.id)).toEqual(['auth_too_many_pending', 'auth_unavailable', 'subscription_forbidden']);
+    laravel.releaseHeld();
+  });
+
   it('never writes a cookie, token or secret to the logs', async () => {
     const { laravel, server } = await setup();
     const alice = await subscribeRaw(server, 'private-orders.1', `${ALICE}; remember_web=r3m3mb3r`);

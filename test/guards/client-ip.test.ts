@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { createProxyMatcher, isFromTrustedProxy, resolveClientIp, resolveRequestHost } from '../../src/guards/client-ip.js';
+import { createProxyMatcher, isFromTrustedProxy, rateLimitKey, resolveClientIp, resolveRequestHost } from '../../src/guards/client-ip.js';
 
 function request(remoteAddress: string, headers: Record<string, string> = {}): IncomingMessage {
   return { socket: { remoteAddress }, headers } as unknown as IncomingMessage;
@@ -60,5 +60,16 @@ describe('resolveRequestHost', () => {
     expect(resolveRequestHost(request('127.0.0.1', { host: '127.0.0.1:6001', 'x-forwarded-host': 'App.test' }), trusted)).toBe('app.test');
     expect(resolveRequestHost(request('203.0.113.5', { host: 'app.test', 'x-forwarded-host': 'evil.test' }), trusted)).toBe('app.test');
     expect(isFromTrustedProxy(request('203.0.113.5'), trusted)).toBe(false);
+  });
+});
+
+describe('rateLimitKey', () => {
+  it('keeps IPv4 addresses and reduces IPv6 to its /64', () => {
+    expect(rateLimitKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(rateLimitKey('2001:0db8:0001:0002:0003:0004:0005:0006')).toBe('2001:db8:1:2::/64');
+    expect(rateLimitKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(rateLimitKey('::1')).toBe('0:0:0:0::/64');
+    expect(rateLimitKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(rateLimitKey('64:ff9b::192.0.2.1')).toBe('64:ff9b:0:0::/64');
   });
 });

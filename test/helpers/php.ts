@@ -1,5 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { parse as parseDotenv } from 'dotenv';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** `php -l`: the syntax check PHP itself runs. Returns PHP's message when the file is broken. */
 export function phpLint(path: string): string | null {
@@ -8,28 +10,26 @@ export function phpLint(path: string): string | null {
 }
 
 /**
- * Evaluates a Laravel config file with a small env() shim that behaves like Laravel's helper
- * (true/false/null/empty keywords, defaults when unset) over the values of a .env, and returns
- * the config array as JSON.
+ * Evaluates a Laravel config file the way Laravel boots: phpdotenv loads the .env into
+ * Illuminate's env repository and the config's env() calls are Illuminate\Support\Env::get (the
+ * Debian php-laravel-framework and php-vlucas-phpdotenv sources). Returns the config array;
+ * throws with PHP's message when phpdotenv refuses the file, as Laravel would fail to boot.
  */
-const SHIM = `
-$values = json_decode(stream_get_contents(STDIN), true);
-function env($key, $default = null) {
-    global $values;
-    if (!array_key_exists($key, $values)) return $default instanceof Closure ? $default() : $default;
-    $value = $values[$key];
-    switch (strtolower($value)) {
-        case 'true': case '(true)': return true;
-        case 'false': case '(false)': return false;
-        case 'empty': case '(empty)': return '';
-        case 'null': case '(null)': return null;
-    }
-    return $value;
-}
-echo json_encode(require $argv[1]);
+const BOOT = `
+require '/usr/share/php/Illuminate/Support/autoload.php';
+require_once '/usr/share/php/Dotenv/autoload.php';
+Dotenv\\Dotenv::create(Illuminate\\Support\\Env::getRepository(), $argv[1])->load();
+echo json_encode(require $argv[2]);
 `;
 
 export function evaluateConfig(path: string, envText: string): unknown {
-  const out = execFileSync('php', ['-r', SHIM, path], { input: JSON.stringify(parseDotenv(envText)), encoding: 'utf8' });
-  return JSON.parse(out);
+  const dir = mkdtempSync(join(tmpdir(), 'laravel-env-'));
+  try {
+    writeFileSync(join(dir, '.env'), envText);
+    // Only PATH from the runner: a variable in the test's own environment would override the file.
+    const out = execFileSync('php', ['-r', BOOT, dir, path], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    return JSON.parse(out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

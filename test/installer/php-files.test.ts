@@ -1,5 +1,5 @@
-import { parse as parseDotenv } from 'dotenv';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readLaravelEnv } from '../../src/laravel/laravel-env.js';
 import { install } from '../helpers/install-harness.js';
 import { createLaravelFixture, type FixtureOptions, type LaravelFixture } from '../helpers/laravel-fixture.js';
 import { evaluateConfig, phpLint } from '../helpers/php.js';
@@ -34,7 +34,10 @@ async function installAndCheck(options: FixtureOptions, flags: Record<string, un
   for (const path of written) expect(phpLint(`${fixture.root}/${path}`), path).toBeNull();
 
   const envText = fixture.read('.env');
-  const env = parseDotenv(envText);
+  // What the installer wrote, read by the project's own reader; PHP's side is Laravel's real boot.
+  const read = readLaravelEnv(fixture.root);
+  if (!read.ok) throw new Error(`${read.path}: ${read.reason}`);
+  const env = read.env.php;
   const config = evaluateConfig(`${fixture.root}/config/broadcasting.php`, envText) as { default: string; connections: Record<string, Connection> };
   const name = config.default;
   const prefix = name === 'reverb' ? 'REVERB' : 'PUSHER';

@@ -44,8 +44,8 @@ describe("Laravel's Redis connection, for cluster mode", () => {
   });
 
   it('refuses values Laravel could not use either, without echoing a password', () => {
-    expect(laravelRedis(php('REDIS_PORT=abc\n'))).toEqual({ ok: false, error: 'REDIS_PORT must be a port number (1-65535)' });
+    expect(laravelRedis(php('REDIS_PORT=abc\n'))).toEqual({ ok: false, name: 'REDIS_PORT', error: 'REDIS_PORT must be a port number (1-65535)' });
     const bad = laravelRedis(php('REDIS_URL="http://:secret@x"\n'));
-    expect(bad).toEqual({ ok: false, error: 'REDIS_URL must start with redis:// or rediss://' });
+    expect(bad).toEqual({ ok: false, name: 'REDIS_URL', error: 'REDIS_URL must start with redis:// or rediss://' });
   });
 });
