@@ -8,7 +8,7 @@ const MAX_BATCH = 200;
 
 export interface ClusterConsoleSourceOptions {
   bus: Bus;
-  /** This node's name in entries (the one its console log stamps on its own entries). */
+  /** This node's name: its watch messages carry it, and peers name it when they answer. */
   node: string;
   /** How long one watch message keeps the other nodes tracing; renewed every third of it (--dashboard-cluster-ttl). */
   watchTtlMs: number;
@@ -43,6 +43,8 @@ export class ClusterConsoleSource implements ConsoleSource {
   #sink: ((entry: ConsoleEntryInput) => void) | undefined;
   #watched = false;
   #closed = false;
+  /** True while peers' entries are being logged here: those are never forwarded again (two open consoles would echo). */
+  #receiving = false;
   #renewTimer: NodeJS.Timeout | undefined;
   #lapseTimer: NodeJS.Timeout | undefined;
   #batch: object[] = [];
@@ -78,9 +80,9 @@ export class ClusterConsoleSource implements ConsoleSource {
     this.#renewTimer.unref();
   }
 
-  /** An entry this node's log kept: sent on while a console elsewhere watches (peers' entries never are). */
+  /** An entry this node's log kept: sent on while a console elsewhere watches (entries from peers never are). */
   forward(entry: ConsoleEntry): void {
-    if (this.#watchers.size === 0 || entry.node !== this.#options.node) return;
+    if (this.#watchers.size === 0 || this.#receiving) return;
     const { seq: _seq, ...rest } = entry;
     this.#batch.push(rest);
     if (this.#batch.length >= MAX_BATCH) this.#flush();
@@ -123,9 +125,14 @@ export class ClusterConsoleSource implements ConsoleSource {
       return;
     }
     if (message.t !== 'console_entries' || !this.#watched || !Array.isArray(message.entries)) return;
-    for (const value of message.entries) {
-      const entry = typeof value === 'object' && value !== null ? toEntry(value) : undefined;
-      if (entry) this.#sink?.(entry);
+    this.#receiving = true;
+    try {
+      for (const value of message.entries) {
+        const entry = typeof value === 'object' && value !== null ? toEntry(value) : undefined;
+        if (entry) this.#sink?.(entry);
+      }
+    } finally {
+      this.#receiving = false;
     }
   }
 

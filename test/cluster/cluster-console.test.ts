@@ -85,6 +85,33 @@ describe.skipIf(!hasRedis())('debug console across a cluster', () => {
     expect(stream.text()).not.toContain(b.app.secret);
   });
 
+  it('with a console open on each node, each shows both nodes once, never echoing the other\'s entries back', async () => {
+    const redis = await startRedis();
+    const [a, b] = await startConsoleNodes(redis);
+    const streamA = await openConsoleStream(a.consoleUrl);
+    const streamB = await openConsoleStream(b.consoleUrl);
+    await streamA.entry((e) => e.kind === 'console' && e.node === nodeId(b));
+    await streamB.entry((e) => e.kind === 'console' && e.node === nodeId(a));
+    const onA = pusherClient(a.port, a.app.key);
+    const onB = pusherClient(b.port, b.app.key);
+    await Promise.all([subscribed(onA, 'room'), subscribed(onB, 'room')]);
+    const ids = [onA.connection.socket_id, onB.connection.socket_id];
+    for (const stream of [streamA, streamB]) {
+      for (const [i, socketId] of ids.entries()) {
+        expect(await stream.entry((e) => e.kind === 'subscription' && e.socketId === socketId)).toMatchObject({ node: nodeId([a, b][i]!) });
+      }
+    }
+    // A later entry from each node has arrived on both consoles: any echo of the earlier ones would be there by now.
+    await a.api().trigger('room', 'marker-a', {});
+    await b.api().trigger('room', 'marker-b', {});
+    for (const stream of [streamA, streamB]) {
+      await stream.entry((e) => e.event === 'marker-a');
+      await stream.entry((e) => e.event === 'marker-b');
+      const entries = stream.events.filter((e) => e.name === 'entries').flatMap((e) => e.data as Array<Record<string, unknown>>);
+      for (const socketId of ids) expect(entries.filter((e) => e.socketId === socketId && e.kind === 'connection')).toHaveLength(1);
+    }
+  });
+
   it('traces and publishes nothing while no console is open anywhere, and stops once the console closes', async () => {
     const redis = await startRedis();
     const [a, b] = await startConsoleNodes(redis);
