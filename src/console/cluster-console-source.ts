@@ -5,6 +5,8 @@ import type { ConsoleSource } from './console-source.js';
 /** Forwarded entries wait at most this long, so a busy node sends a few bus messages a second, not one per entry. */
 const FORWARD_MS = 100;
 const MAX_BATCH = 200;
+/** --dashboard-cluster-ttl's maximum. */
+const MAX_WATCH_TTL_MS = 3_600_000;
 
 export interface ClusterConsoleSourceOptions {
   bus: Bus;
@@ -139,7 +141,8 @@ export class ClusterConsoleSource implements ConsoleSource {
   #watch(node: string, ttl: number): void {
     const before = this.#watchers.size;
     const isNew = !this.#watchers.has(node);
-    if (ttl > 0) this.#watchers.set(node, this.#now() + ttl);
+    // Bounded by the option's maximum: one odd message cannot keep a node tracing for days.
+    if (ttl > 0) this.#watchers.set(node, this.#now() + Math.min(ttl, MAX_WATCH_TTL_MS));
     else this.#watchers.delete(node);
     if (before === 0 && this.#watchers.size > 0) this.#options.onPeersWatching(true);
     // Said through this node's own log, so it is forwarded too: the watching console learns which nodes answered.
