@@ -380,6 +380,8 @@ export class Hub {
   }
 
   #fromBus(message: BusMessage): void {
+    // The debug console listens to its own messages on the bus.
+    if (message.t === 'console_watch' || message.t === 'console_entries') return;
     const state = this.#states.get(message.app);
     if (!state) return;
     switch (message.t) {

@@ -85,6 +85,8 @@ export function registerServeCommand(program: Command, io: CliIO): void {
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         logger.info({ signal }, 'shutting down');
+        // The console first: its last cluster message (watch closed) needs Redis, which the sidecar closes.
+        operations.console?.close();
         sidecar.close().then(() => Promise.all([operations.close(), authForwarder?.close()])).then(() => {
           logger.info('stopped');
           logger.flush();

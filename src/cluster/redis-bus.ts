@@ -24,11 +24,13 @@ interface Envelope {
  */
 export class RedisBus implements Bus {
   readonly shared = true;
+  readonly nodeId: string;
   readonly #options: RedisBusOptions;
-  #handler: (message: BusMessage) => void = () => {};
+  readonly #handlers: Array<(message: BusMessage) => void> = [];
 
   constructor(options: RedisBusOptions) {
     this.#options = options;
+    this.nodeId = options.nodeId;
     options.subscriber.on('message', (channel: string, text: string) => {
       if (channel !== options.channel) return;
       let envelope: Envelope;
@@ -38,7 +40,8 @@ export class RedisBus implements Bus {
         options.onError('bus', err);
         return;
       }
-      if (envelope.n !== options.nodeId) this.#handler(envelope.m);
+      if (envelope.n === options.nodeId) return;
+      for (const handler of this.#handlers) handler(envelope.m);
     });
   }
 
@@ -53,7 +56,7 @@ export class RedisBus implements Bus {
   }
 
   onMessage(handler: (message: BusMessage) => void): void {
-    this.#handler = handler;
+    this.#handlers.push(handler);
   }
 
   async close(): Promise<void> {}

@@ -93,6 +93,7 @@ export const CONFIG_SCHEMA = {
   dashboardLogSize: { type: 'integer', default: 1000, min: 10, max: 100000, group: 'metrics', unit: 'ENTRIES', description: "Debug console ring buffer, and each open console's send queue (past it entries are dropped and counted)." },
   dashboardRate: { type: 'integer', default: 500, min: 1, max: 100000, group: 'metrics', unit: 'PER_SECOND', description: 'Debug console entries kept per second; past it the log samples and says how many it skipped.' },
   dashboardMaxClients: { type: 'integer', default: 5, min: 1, max: 100, group: 'metrics', unit: 'COUNT', description: 'Debug consoles open at once (each is one event stream).' },
+  dashboardClusterTtl: { type: 'number', default: 6, min: 0.1, max: 3600, group: 'metrics', unit: 'SECONDS', description: 'Cluster mode: how long an open console keeps the other nodes tracing and forwarding their entries; renewed every third of it, so the watch of a node that died lapses after this.' },
 
   adapter: { type: 'enum', default: 'local', values: ['local', 'redis'], group: 'scaling', unit: 'NAME', description: 'local (one process) or redis (a node of a cluster sharing one Redis; without --redis-url, the Redis Laravel uses: REDIS_URL or REDIS_HOST/PORT/USERNAME/PASSWORD/DB from ./.env and the environment).' },
   redisUrl: { type: 'string', default: '', group: 'scaling', unit: 'URL', description: 'redis://[user:password@]host:port/db of the cluster; setting it alone turns cluster mode on. The password is never logged.' },

@@ -16,7 +16,8 @@ export interface LogLine {
   json: string;
 }
 
-type Listener = (line: LogLine) => void;
+/** Gets each kept entry as its serialized line and as the object it was made from. */
+type Listener = (line: LogLine, entry: ConsoleEntry) => void;
 
 /**
  * The bounded ring buffer behind the live log. Memory stays at `size` entries whatever the load;
@@ -35,9 +36,12 @@ export class ConsoleLog {
   #sampledOut = 0;
   /** Entries not kept because of the rate, since start. */
   sampledOutTotal = 0;
+  /** Stamped on entries that name no node (this process's own); set once the cluster names this node. */
+  node: string;
 
   constructor(options: ConsoleLogOptions) {
     this.#options = options;
+    this.node = options.node;
     this.#now = options.now ?? Date.now;
     this.#ring = new Array<LogLine | undefined>(Math.max(1, options.size));
   }
@@ -66,12 +70,12 @@ export class ConsoleLog {
   }
 
   #store(input: ConsoleEntryInput): void {
-    const entry: ConsoleEntry = { ...input, node: input.node ?? this.#options.node, seq: ++this.#seq, text: scrub(input.text) };
+    const entry: ConsoleEntry = { ...input, node: input.node ?? this.node, seq: ++this.#seq, text: scrub(input.text) };
     if (entry.fix === undefined) delete entry.fix;
     const line: LogLine = { seq: entry.seq, json: JSON.stringify(entry) };
     this.#ring[this.#next] = line;
     this.#next = (this.#next + 1) % this.#ring.length;
-    for (const listener of this.#listeners) listener(line);
+    for (const listener of this.#listeners) listener(line, entry);
   }
 
   /** Kept entries, oldest first. */

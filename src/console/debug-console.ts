@@ -13,6 +13,7 @@ import { CODES } from '../protocol/codes.js';
 import { checkAccess } from './console-access.js';
 import { loadPageModules } from './console-assets.js';
 import { ENTRY_KINDS, scrub, type ConsoleEntryInput } from './console-entry.js';
+import { ClusterConsoleSource } from './cluster-console-source.js';
 import { ConsoleLog } from './console-log.js';
 import { CONSOLE_HTML } from './console-page.js';
 import type { ConsoleSource } from './console-source.js';
@@ -24,7 +25,7 @@ import { sendTestEvent } from './test-event.js';
 const FLUSH_MS = 100;
 const NOW_MS = 1000;
 
-export type ConsoleConfig = Pick<Config, 'dashboardToken' | 'dashboardLogSize' | 'dashboardRate' | 'dashboardMaxClients' | 'maxPayloadSize'>;
+export type ConsoleConfig = Pick<Config, 'dashboardToken' | 'dashboardLogSize' | 'dashboardRate' | 'dashboardMaxClients' | 'dashboardClusterTtl' | 'maxPayloadSize'>;
 
 export interface DebugConsoleOptions {
   config: ConsoleConfig;
@@ -32,7 +33,7 @@ export interface DebugConsoleOptions {
   /** The server's Prometheus registry: the "Now" rates are read from its counters. */
   registry: Registry;
   version: string;
-  /** This process's name in entries; default the host name. */
+  /** This process's name in entries; default the cluster's node id in cluster mode, else the host name. */
   node?: string;
   /** The Laravel project `doctor` checks from the page (default: the working directory). */
   doctor?: { dir: string; env: Record<string, string | undefined>; timeoutMs?: number };
@@ -42,9 +43,12 @@ export interface DebugConsoleOptions {
 export interface DebugConsole {
   /** Observer (and webhook stats) of this process: pass it to the sidecar and the dispatcher. */
   readonly local: LocalConsoleSource;
-  /** The running server: entries get client IPs from it, test events publish through it. */
+  /**
+   * The running server: entries get client IPs from it, test events publish through it, and on a
+   * shared bus the console shows (and forwards to) the other nodes of the cluster.
+   */
   attach(hub: Hub): void;
-  /** Another source of entries (a cluster bus later). */
+  /** Another source of entries (attach adds the cluster's on a shared bus). */
   addSource(source: ConsoleSource): void;
   /** Routes for the metrics listener: /, /console/*.js, /console/api/*. */
   handle(req: IncomingMessage, res: ServerResponse, url: RequestTarget): boolean;
@@ -71,12 +75,13 @@ const PAGE_HEADERS = {
 export function createDebugConsole(options: DebugConsoleOptions): DebugConsole {
   const { config, logger } = options;
   const now = options.now ?? Date.now;
-  const node = options.node ?? hostname();
+  let node = options.node ?? hostname();
   const log = new ConsoleLog({ size: config.dashboardLogSize, ratePerSecond: config.dashboardRate, node, now });
   const local = new LocalConsoleSource(now);
   const sources: ConsoleSource[] = [];
   const clients = new Set<SseClient>();
   let hub: Hub | undefined;
+  let cluster: ClusterConsoleSource | undefined;
   let sampler: NowSampler | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
   let nowTimer: NodeJS.Timeout | undefined;
@@ -90,13 +95,17 @@ export function createDebugConsole(options: DebugConsoleOptions): DebugConsole {
     source.connect(push);
     source.setWatched(clients.size > 0);
   };
-  addSource(local);
-  log.subscribe((line) => {
+  // This process traces while a console here, or one on another node of the cluster, watches.
+  const updateTracing = () => local.setWatched(clients.size > 0 || (cluster?.peersWatching ?? false));
+  local.connect(push);
+  log.subscribe((line, entry) => {
     for (const client of clients) client.enqueue(line);
+    cluster?.forward(entry);
   });
 
   const setWatched = (watched: boolean) => {
     for (const source of sources) source.setWatched(watched);
+    updateTracing();
     if (watched && !flushTimer) {
       flushTimer = setInterval(() => {
         for (const client of clients) client.flush();
@@ -193,6 +202,12 @@ export function createDebugConsole(options: DebugConsoleOptions): DebugConsole {
       hub = running;
       local.attach(running);
       sampler = new NowSampler(options.registry, running, now);
+      if (running.bus.shared && !cluster) {
+        if (options.node === undefined && running.bus.nodeId !== undefined) node = log.node = running.bus.nodeId;
+        cluster = new ClusterConsoleSource({ bus: running.bus, node, watchTtlMs: config.dashboardClusterTtl * 1000, onPeersWatching: updateTracing, now });
+        addSource(cluster);
+      }
+      updateTracing();
     },
     addSource,
     handle(req, res, url) {
@@ -224,6 +239,7 @@ export function createDebugConsole(options: DebugConsoleOptions): DebugConsole {
       return clients.size;
     },
     close() {
+      cluster?.close();
       for (const client of [...clients]) client.close();
       clients.clear();
       setWatched(false);

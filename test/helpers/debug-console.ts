@@ -21,13 +21,19 @@ export interface ConsoleSidecar extends TestSidecar {
 
 export async function startConsoleSidecar(
   overrides: Partial<Config> = {},
-  options: StartOptions & { doctor?: DebugConsoleOptions['doctor']; webhooks?: Omit<WebhookDispatcherOptions, 'stats'> } = {},
+  options: StartOptions & {
+    doctor?: DebugConsoleOptions['doctor'];
+    webhooks?: Omit<WebhookDispatcherOptions, 'stats'>;
+    /** The console's name for this node; default 'node-a', null for what `serve` uses (the cluster's node id). */
+    node?: string | null;
+  } = {},
 ): Promise<ConsoleSidecar> {
   const metrics = createMetrics({ version: 'test', defaultMetrics: false });
   const config: Config = { ...defaultConfig(), ...overrides };
-  const { doctor, webhooks, ...startOptions } = options;
+  const { doctor, webhooks, node = 'node-a', ...startOptions } = options;
   const debugConsole = createDebugConsole({
-    config, logger: silentLogger(), registry: metrics.registry, version: 'test', node: 'node-a',
+    config, logger: silentLogger(), registry: metrics.registry, version: 'test',
+    ...(node === null ? {} : { node }),
     ...(doctor ? { doctor } : {}),
   });
   onCleanup(() => debugConsole.close());

@@ -37,6 +37,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Level of the captured logs; default 'silent'. */
   logLevel?: string;
+  /** Names this node in cluster mode (its node id starts with it), as --workers names a worker. */
+  nodeName?: string;
 }
 
 export interface TestSidecar {
@@ -88,6 +90,7 @@ export async function startSidecar(overrides: Partial<Config> = {}, options: Sta
     ...(authForwarder ? { authForwarder } : {}),
     ...(options.readinessChecks ? { readinessChecks: options.readinessChecks } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.nodeName ? { nodeName: options.nodeName } : {}),
   });
   const address = await sidecar.listen();
   onCleanup(() => sidecar.close());
