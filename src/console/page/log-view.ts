@@ -1,22 +1,7 @@
 import { byId, cell, el } from './dom.js';
+import type { ConsoleEntry as Entry } from './console-entry-wire.js';
 
-/** One console entry as the server sends it (src/console/console-entry.ts). */
-export interface Entry {
-  seq: number;
-  time: number;
-  node: string;
-  kind: string;
-  text: string;
-  app?: string;
-  socketId?: string;
-  ip?: string;
-  channel?: string;
-  event?: string;
-  code?: number;
-  reason?: string;
-  fix?: string;
-  data?: string;
-}
+export type { Entry };
 
 /** Rows kept in the page; older ones are removed as new ones come. */
 const MAX_ROWS = 1000;
