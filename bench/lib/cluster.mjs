@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { startServer, pinned } from './servers.mjs';
 import { runLoad } from './load.mjs';
-import { APP } from './servers.mjs';
+import { loadParams } from './scenarios.mjs';
 
 export function clusterPlan({ quick }) {
   return {
@@ -75,18 +75,9 @@ async function withServers(env, mode, label, body) {
   }
 }
 
+/** The load scripts' base parameters, plus every node's port for spreading subscribers. */
 function params(env, servers, capMs) {
-  return {
-    port: servers.port,
-    subscriberPorts: servers.ports,
-    serverPid: servers.pids,
-    serverCore: env.serverCore,
-    loadCore: env.loadCore,
-    appId: APP.id,
-    key: APP.key,
-    secret: APP.secret,
-    capMs,
-  };
+  return { ...loadParams(env, { port: servers.port, pid: servers.pids }, capMs), subscriberPorts: servers.ports };
 }
 
 /** Runs the three measurements for one mode ('local' or 'cluster'). */

@@ -50,7 +50,7 @@ function geometric(from, factor, max) {
 }
 
 /** Base parameters every load script gets. */
-function loadParams(env, server, capMs) {
+export function loadParams(env, server, capMs) {
   return {
     port: server.port,
     serverPid: server.pid,
