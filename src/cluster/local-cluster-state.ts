@@ -152,6 +152,10 @@ export class LocalClusterState implements ClusterState {
   }
 
   async openConnection(appId: string, max: number): Promise<boolean> {
+    return this.openConnectionNow(appId, max);
+  }
+
+  openConnectionNow(appId: string, max: number): boolean {
     const app = this.#app(appId);
     if (max > 0 && app.connections >= max) return false;
     app.connections++;
