@@ -174,7 +174,8 @@ export function createUpgradeHandler(options: UpgradeOptions) {
       return;
     }
     const key = APP_PATH.exec(url.pathname)?.[1];
-    const decodedKey = key === undefined ? undefined : decodePathSegment(key);
+    // Keys are plain ASCII: only one with an escape in it needs decoding.
+    const decodedKey = key === undefined || !key.includes('%') ? key : decodePathSegment(key);
     const app = decodedKey === undefined ? undefined : options.apps.findByKey(decodedKey);
     const context: HandshakeContext = {
       req, ip, app,
