@@ -60,7 +60,7 @@ export class Connection {
   readonly headers: HandshakeHeaders;
   /** Channel name → presence user id (undefined for non-presence channels). */
   readonly channels = new Map<string, string | undefined>();
-  /** Subscriptions waiting on Laravel's auth reply or the cluster state; made on the first. */
+  /** Subscriptions waiting on Laravel's auth reply or the cluster state; only while there are some. */
   #pending: Set<string> | undefined = undefined;
   user: SignedInUser | undefined = undefined;
   lastActivity: number;
@@ -96,7 +96,11 @@ export class Connection {
 
   /** False when `channel` was not pending (an unsubscribe or disconnect cancelled it). */
   deletePending(channel: string): boolean {
-    return this.#pending !== undefined && this.#pending.delete(channel);
+    if (this.#pending === undefined || !this.#pending.delete(channel)) return false;
+    // Every join passes through here: an emptied set is dropped, or each subscribed socket would
+    // keep one for life.
+    if (this.#pending.size === 0) this.#pending = undefined;
+    return true;
   }
 
   get pendingCount(): number {
@@ -104,7 +108,7 @@ export class Connection {
   }
 
   clearPending(): void {
-    this.#pending?.clear();
+    this.#pending = undefined;
   }
 
   /**
