@@ -47,6 +47,7 @@ export class Hub {
   readonly bus: Bus;
   readonly now: () => number;
   readonly #states = new Map<string, AppState>();
+  readonly #stateList: AppState[] = [];
   /** Cluster leaves and sign-outs still running, so shutdown can wait for their webhooks. */
   readonly #inFlight = new Set<Promise<void>>();
   /**
@@ -67,7 +68,9 @@ export class Hub {
     this.bus = options.bus;
     this.now = options.now ?? Date.now;
     for (const app of options.apps) {
-      this.#states.set(app.id, new AppState(app));
+      const state = new AppState(app);
+      this.#states.set(app.id, state);
+      this.#stateList.push(state);
       if (app.subscriptionCount) {
         this.#countFrames.set(app.id, new CountThrottle((channel, count) => this.broadcastFrame(app, channel, subscriptionCountFrame(channel, count))));
       }
@@ -122,7 +125,8 @@ export class Hub {
   }
 
   hasSocketId(socketId: string): boolean {
-    for (const state of this.#states.values()) if (state.connections.has(socketId)) return true;
+    // Every handshake asks: an array walk, not a Map iterator.
+    for (const state of this.#stateList) if (state.connections.has(socketId)) return true;
     return false;
   }
 

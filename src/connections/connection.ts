@@ -60,8 +60,12 @@ export class Connection {
   readonly headers: HandshakeHeaders;
   /** Channel name → presence user id (undefined for non-presence channels). */
   readonly channels = new Map<string, string | undefined>();
-  /** Subscriptions waiting on Laravel's auth reply or the cluster state; only while there are some. */
-  #pending: Set<string> | undefined = undefined;
+  /**
+   * Subscriptions waiting on Laravel's auth reply or the cluster state, only while there are some.
+   * Every join passes through here, nearly always one channel at a time: a lone channel is kept
+   * as its name, a Set only for two or more.
+   */
+  #pending: string | Set<string> | undefined = undefined;
   user: SignedInUser | undefined = undefined;
   lastActivity: number;
   pingSentAt = 0;
@@ -87,24 +91,41 @@ export class Connection {
 
   /** Whether `channel` is waiting to be joined (auth or cluster reply outstanding). */
   isPending(channel: string): boolean {
-    return this.#pending !== undefined && this.#pending.has(channel);
+    const pending = this.#pending;
+    if (pending === undefined) return false;
+    return typeof pending === 'string' ? pending === channel : pending.has(channel);
   }
 
   addPending(channel: string): void {
-    (this.#pending ??= new Set()).add(channel);
+    const pending = this.#pending;
+    if (pending === undefined || pending === channel) {
+      this.#pending = channel;
+    } else if (typeof pending === 'string') {
+      this.#pending = new Set([pending, channel]);
+    } else {
+      pending.add(channel);
+    }
   }
 
   /** False when `channel` was not pending (an unsubscribe or disconnect cancelled it). */
   deletePending(channel: string): boolean {
-    if (this.#pending === undefined || !this.#pending.delete(channel)) return false;
-    // Every join passes through here: an emptied set is dropped, or each subscribed socket would
-    // keep one for life.
-    if (this.#pending.size === 0) this.#pending = undefined;
+    const pending = this.#pending;
+    if (pending === undefined) return false;
+    if (typeof pending === 'string') {
+      if (pending !== channel) return false;
+      this.#pending = undefined;
+      return true;
+    }
+    if (!pending.delete(channel)) return false;
+    // An emptied set is dropped, or each socket that once had two would keep one for life.
+    if (pending.size === 0) this.#pending = undefined;
     return true;
   }
 
   get pendingCount(): number {
-    return this.#pending?.size ?? 0;
+    const pending = this.#pending;
+    if (pending === undefined) return 0;
+    return typeof pending === 'string' ? 1 : pending.size;
   }
 
   clearPending(): void {

@@ -11,6 +11,7 @@ import { Connection, NO_HEADERS, type ConnectionEnv, type HandshakeHeaders } fro
 import type { ConnectionSocket } from '../connections/connection-socket.js';
 import { handleMessage } from '../handlers/dispatch.js';
 import { createSocketId } from '../connections/socket-id.js';
+import { appKeyFromPath } from './app-key-path.js';
 import { decodePathSegment, parseApiTarget } from '../http/request-url.js';
 import { peerAddress, resolveClientIp, resolveRequestHost } from '../guards/client-ip.js';
 import type { GuardVerdict, HandshakeContext, HandshakeGuard } from '../guards/handshake-guard.js';
@@ -22,8 +23,6 @@ type Refusal = Extract<GuardVerdict, { ok: false }>;
 /** How long a refused socket gets to read its close frame before it is dropped. */
 const REFUSED_SOCKET_GRACE_MS = 2000;
 const SUPPORTED_PROTOCOLS = new Set(['5', '6', '7']);
-// pusher-js may prefix the path (wsPath); the key is the last segment after /app/.
-const APP_PATH = /\/app\/([^/]+)\/?$/;
 
 export interface UpgradeOptions {
   hub: Hub;
@@ -173,7 +172,7 @@ export function createUpgradeHandler(options: UpgradeOptions) {
       rejectHttp(socket, CODES.httpBadRequest, 'Unparseable request target');
       return;
     }
-    const key = APP_PATH.exec(url.pathname)?.[1];
+    const key = appKeyFromPath(url.pathname);
     // Keys are plain ASCII: only one with an escape in it needs decoding.
     const decodedKey = key === undefined || !key.includes('%') ? key : decodePathSegment(key);
     const app = decodedKey === undefined ? undefined : options.apps.findByKey(decodedKey);
