@@ -12,7 +12,8 @@ import type { ConnectionSocket } from '../connections/connection-socket.js';
 import { handleMessage } from '../handlers/dispatch.js';
 import { createSocketId } from '../connections/socket-id.js';
 import { appKeyFromPath } from './app-key-path.js';
-import { decodePathSegment, parseApiTarget } from '../http/request-url.js';
+import { parseHandshakeTarget } from './handshake-target.js';
+import { decodePathSegment } from '../http/request-url.js';
 import { peerAddress, resolveClientIp, resolveRequestHost } from '../guards/client-ip.js';
 import type { GuardVerdict, HandshakeContext, HandshakeGuard } from '../guards/handshake-guard.js';
 import { CODES, type CodeEntry } from '../protocol/codes.js';
@@ -166,7 +167,7 @@ export function createUpgradeHandler(options: UpgradeOptions) {
       rejectHttp(socket, CODES.httpUnavailable, 'Server is shutting down');
       return;
     }
-    const url = parseApiTarget(req.url);
+    const url = parseHandshakeTarget(req.url);
     if (!url) {
       reject(CODES.httpBadRequest, 'Unparseable request target', { ip });
       rejectHttp(socket, CODES.httpBadRequest, 'Unparseable request target');
@@ -193,7 +194,7 @@ export function createUpgradeHandler(options: UpgradeOptions) {
     }
 
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const failure = requestFailure(key, app, url.pathname, url.params.get('protocol')) ?? afterUpgradeFailure(context);
+      const failure = requestFailure(key, app, url.pathname, url.protocol) ?? afterUpgradeFailure(context);
       if (failure) {
         reject(failure.entry, failure.detail, context);
         closeWith(ws, failure.entry, failure.detail);
