@@ -18,6 +18,11 @@ export function describeChannel(name: string): ChannelInfo {
   return { kind: 'public', cache: name.startsWith('cache-') };
 }
 
+/** Whether events on the channel are remembered for new subscribers (`describeChannel(name).cache`, allocation-free). */
+export function isCacheChannel(name: string): boolean {
+  return name.startsWith('cache-') || name.startsWith('private-cache-') || name.startsWith('presence-cache-') || name.startsWith('private-encrypted-cache-');
+}
+
 /** Channels that need a signature (or a signed-in user, for #server-to-user-). */
 export function requiresAuth(kind: ChannelKind): boolean {
   return kind !== 'public';
