@@ -30,6 +30,8 @@ interface ApiRequest {
   body: Buffer;
 }
 
+const APPS = '/apps/';
+
 interface Route {
   name: string;
   method: 'GET' | 'POST';
@@ -48,21 +50,27 @@ const ROUTES: Route[] = [
   { name: 'terminate_connections', method: 'POST', segments: ['users', null, 'terminate_connections'], handle: (hub, r, m) => terminateUserConnections(hub, r.app, m[2]!) },
 ];
 
+/** Routes with one segment after the app id (the publish routes among them), by that segment. */
+const SINGLE_SEGMENT = new Map(ROUTES.filter((r) => r.segments.length === 1).map((r) => [r.segments[0]!, r]));
+
 /**
  * The route an `/apps/...` path names, and its match: the path, the app id, then each parameter
  * (still percent-encoded). Segments are compared as strings: no regular expression per request.
  */
 function matchRoute(apiPath: string): [Route, string[]] | undefined {
-  const parts = apiPath.split('/');
-  // ['', 'apps', id, ...segments]
-  const appId = parts[2];
-  if (appId === undefined || appId === '') return undefined;
+  const idEnd = apiPath.indexOf('/', APPS.length);
+  if (idEnd <= APPS.length) return undefined;
+  const appId = apiPath.slice(APPS.length, idEnd);
+  const rest = apiPath.slice(idEnd + 1);
+  const single = SINGLE_SEGMENT.get(rest);
+  if (single) return [single, [apiPath, appId]];
+  const parts = rest.split('/');
   for (const route of ROUTES) {
-    if (parts.length !== 3 + route.segments.length) continue;
+    if (parts.length !== route.segments.length || route.segments.length === 1) continue;
     const match = [apiPath, appId];
     let matched = true;
-    for (let i = 0; i < route.segments.length; i++) {
-      const part = parts[3 + i]!;
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
       const expected = route.segments[i];
       if (expected === null ? part === '' : part !== expected) {
         matched = false;
@@ -74,6 +82,7 @@ function matchRoute(apiPath: string): [Route, string[]] | undefined {
   }
   return undefined;
 }
+
 const ROUTES_BY_NAME = new Map(ROUTES.map((route) => [route.name, route]));
 
 /**
@@ -212,7 +221,7 @@ export function createApiRouter(options: ApiRouterOptions): (req: ApiRequestMess
       const ready = options.isReady();
       return ['ready', ready ? ok({ ready: true }) : fail(CODES.httpUnavailable, `Not ready: ${options.notReadyReason?.() ?? 'shutting down'}`)];
     }
-    const at = pathname.indexOf('/apps/');
+    const at = pathname.indexOf(APPS);
     const found = at !== -1 && !pathname.startsWith(WEBSOCKET_PREFIX) ? matchRoute(pathname.slice(at)) : undefined;
     if (!found) return ['not_found', fail(CODES.httpNotFound, `No route for ${method} ${pathname.slice(0, 100)}`)];
     const [candidate, match] = found;
