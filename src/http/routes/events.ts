@@ -8,6 +8,7 @@ import { OK_EMPTY, fail, ok, type ApiReply } from '../api-reply.js';
 const MAX_CHANNELS = 100;
 const MAX_BATCH = 10;
 const SOCKET_ID = /^\d+\.\d+$/;
+const ENCRYPTED_PREFIX = 'private-encrypted-';
 
 interface EventRequest {
   name: string;
@@ -49,7 +50,7 @@ function validateEvent(hub: Hub, raw: unknown, where: string): Validated {
     }
   }
   let encrypted = 0;
-  for (const channel of channels) if (describeChannel(channel).kind === 'encrypted') encrypted++;
+  for (const channel of channels) if (channel.startsWith(ENCRYPTED_PREFIX)) encrypted++;
   if (encrypted > 0 && encrypted < channels.length) return bad(`${where}: encrypted channels cannot be mixed with other channels`);
   if (socketId !== undefined && (typeof socketId !== 'string' || !SOCKET_ID.test(socketId))) return bad(`${where}.socket_id must look like 123.456`);
   if (info !== undefined && typeof info !== 'string') return bad(`${where}.info must be a comma-separated string`);
