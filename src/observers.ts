@@ -121,8 +121,9 @@ export class Observers {
 function methodsOf(observer: ServerObserver): Method[] {
   const methods = new Set<string>();
   for (let proto: object | null = observer; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    for (const name of Object.getOwnPropertyNames(proto)) {
-      if (name !== 'constructor' && name !== 'close' && typeof (observer as Record<string, unknown>)[name] === 'function') methods.add(name);
+    for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(proto))) {
+      // Accessors are not read: a getter is not an observer method, and reading one could do work.
+      if (name !== 'constructor' && name !== 'close' && typeof descriptor.value === 'function') methods.add(name);
     }
   }
   return [...methods] as Method[];
