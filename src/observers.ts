@@ -72,6 +72,8 @@ type Method = Exclude<keyof ServerObserver, 'close'>;
 
 /** Fans observer calls out to every registered observer; one failing observer never breaks the server. */
 export class Observers {
+  /** Per method, the observers that implement it: an emit nobody listens to costs one lookup. */
+  readonly #byMethod = new Map<Method, ServerObserver[]>();
   readonly #list: ServerObserver[] = [];
   /**
    * True while someone listens to `trace` (a debug console is open). A plain field, so the hot
@@ -82,6 +84,16 @@ export class Observers {
 
   add(observer: ServerObserver): void {
     this.#list.push(observer);
+    for (const method of methodsOf(observer)) {
+      const list = this.#byMethod.get(method);
+      if (list) list.push(observer);
+      else this.#byMethod.set(method, [observer]);
+    }
+  }
+
+  /** Whether any observer implements `method`: hot paths skip measuring what nobody reads. */
+  wants(method: Method): boolean {
+    return this.#byMethod.has(method);
   }
 
   onError(handler: (err: unknown, method: string) => void): void {
@@ -89,11 +101,11 @@ export class Observers {
   }
 
   emit<M extends Method>(method: M, ...args: Parameters<NonNullable<ServerObserver[M]>>): void {
-    for (const observer of this.#list) {
-      const fn = observer[method] as ((...a: unknown[]) => void) | undefined;
-      if (!fn) continue;
+    const list = this.#byMethod.get(method);
+    if (!list) return;
+    for (const observer of list) {
       try {
-        fn.apply(observer, args);
+        (observer[method] as (...a: unknown[]) => void).apply(observer, args);
       } catch (err) {
         this.#onError(err, method);
       }
@@ -103,4 +115,16 @@ export class Observers {
   async close(): Promise<void> {
     await Promise.all(this.#list.map((o) => o.close?.()));
   }
+}
+
+/** The observer methods an object implements, own or inherited (metrics and webhooks are classes). */
+function methodsOf(observer: ServerObserver): Method[] {
+  const methods = new Set<string>();
+  for (let proto: object | null = observer; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(proto))) {
+      // Accessors are not read: a getter is not an observer method, and reading one could do work.
+      if (name !== 'constructor' && name !== 'close' && typeof descriptor.value === 'function') methods.add(name);
+    }
+  }
+  return [...methods] as Method[];
 }

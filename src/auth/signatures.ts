@@ -1,22 +1,22 @@
-import { createHmac, hash, timingSafeEqual } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { hmacSha256Hex } from './hmac-sha256.js';
 
-export function hmacSha256Hex(secret: string, payload: string): string {
-  return createHmac('sha256', secret).update(payload).digest('hex');
-}
+export { hmacSha256Hex };
 
 export function md5Hex(body: string | Buffer): string {
   return hash('md5', body, 'hex');
 }
 
-/** Constant-time string equality; unequal lengths return false without early exit on content. */
+/**
+ * Constant-time string equality: one pass over all of `a` whatever the content, no early exit.
+ * Compares UTF-16 code units, so it needs no Buffer per call (signature checks are on the publish
+ * and subscribe hot paths); a length difference is folded into the result, not returned early.
+ */
 export function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  if (left.length !== right.length) {
-    timingSafeEqual(left, left);
-    return false;
-  }
-  return timingSafeEqual(left, right);
+  let diff = a.length ^ b.length;
+  // Past the end of `b`, charCodeAt gives NaN, which `^` treats as 0: the pass length stays a's.
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /** The string a channel subscription signs: `socket_id:channel[:channel_data]`, exactly as sent. */

@@ -30,22 +30,59 @@ interface ApiRequest {
   body: Buffer;
 }
 
+const APPS = '/apps/';
+
 interface Route {
   name: string;
   method: 'GET' | 'POST';
-  pattern: RegExp;
+  /** Path segments after `/apps/{id}/`; `null` is a parameter (one non-empty segment). */
+  segments: ReadonlyArray<string | null>;
   handle(hub: Hub, request: ApiRequest, match: string[]): ApiReply | Promise<ApiReply>;
 }
 
 // pusher-php may put a `path` prefix before /apps; it signs only the /apps/... part.
 const ROUTES: Route[] = [
-  { name: 'events', method: 'POST', pattern: /^\/apps\/([^/]+)\/events$/, handle: (hub, r) => triggerEvent(hub, r.app, r.body) },
-  { name: 'batch_events', method: 'POST', pattern: /^\/apps\/([^/]+)\/batch_events$/, handle: (hub, r) => triggerBatch(hub, r.app, r.body) },
-  { name: 'channels', method: 'GET', pattern: /^\/apps\/([^/]+)\/channels$/, handle: (hub, r) => listChannels(hub, r.app, r.params) },
-  { name: 'channel', method: 'GET', pattern: /^\/apps\/([^/]+)\/channels\/([^/]+)$/, handle: (hub, r, m) => showChannel(hub, r.app, m[2]!, r.params) },
-  { name: 'channel_users', method: 'GET', pattern: /^\/apps\/([^/]+)\/channels\/([^/]+)\/users$/, handle: (hub, r, m) => listUsers(hub, r.app, m[2]!) },
-  { name: 'terminate_connections', method: 'POST', pattern: /^\/apps\/([^/]+)\/users\/([^/]+)\/terminate_connections$/, handle: (hub, r, m) => terminateUserConnections(hub, r.app, m[2]!) },
+  { name: 'events', method: 'POST', segments: ['events'], handle: (hub, r) => triggerEvent(hub, r.app, r.body) },
+  { name: 'batch_events', method: 'POST', segments: ['batch_events'], handle: (hub, r) => triggerBatch(hub, r.app, r.body) },
+  { name: 'channels', method: 'GET', segments: ['channels'], handle: (hub, r) => listChannels(hub, r.app, r.params) },
+  { name: 'channel', method: 'GET', segments: ['channels', null], handle: (hub, r, m) => showChannel(hub, r.app, m[2]!, r.params) },
+  { name: 'channel_users', method: 'GET', segments: ['channels', null, 'users'], handle: (hub, r, m) => listUsers(hub, r.app, m[2]!) },
+  { name: 'terminate_connections', method: 'POST', segments: ['users', null, 'terminate_connections'], handle: (hub, r, m) => terminateUserConnections(hub, r.app, m[2]!) },
 ];
+
+/** Routes with one segment after the app id (the publish routes among them), by that segment. */
+const SINGLE_SEGMENT = new Map(ROUTES.filter((r) => r.segments.length === 1).map((r) => [r.segments[0]!, r]));
+
+/**
+ * The route an `/apps/...` path names, and its match: the path, the app id, then each parameter
+ * (still percent-encoded). Segments are compared as strings: no regular expression per request.
+ */
+function matchRoute(apiPath: string): [Route, string[]] | undefined {
+  const idEnd = apiPath.indexOf('/', APPS.length);
+  if (idEnd <= APPS.length) return undefined;
+  const appId = apiPath.slice(APPS.length, idEnd);
+  const rest = apiPath.slice(idEnd + 1);
+  const single = SINGLE_SEGMENT.get(rest);
+  if (single) return [single, [apiPath, appId]];
+  const parts = rest.split('/');
+  for (const route of ROUTES) {
+    if (parts.length !== route.segments.length || route.segments.length === 1) continue;
+    const match = [apiPath, appId];
+    let matched = true;
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      const expected = route.segments[i];
+      if (expected === null ? part === '' : part !== expected) {
+        matched = false;
+        break;
+      }
+      if (expected === null) match.push(part);
+    }
+    if (matched) return [route, match];
+  }
+  return undefined;
+}
+
 const ROUTES_BY_NAME = new Map(ROUTES.map((route) => [route.name, route]));
 
 /**
@@ -91,7 +128,7 @@ export function createApiRouter(options: ApiRouterOptions): (req: ApiRequestMess
       const error = (answer.body as { error?: unknown }).error;
       hub.observers.emit('trace', { kind: 'api_refused', route, status: answer.status, error: typeof error === 'string' ? error : '', ip: resolveClientIp(req, options.isTrustedProxy) });
     }
-    hub.observers.emit('apiRequest', route, answer.status, (performance.now() - req.apiStarted) / 1000);
+    if (hub.observers.wants('apiRequest')) hub.observers.emit('apiRequest', route, answer.status, (performance.now() - req.apiStarted) / 1000);
   }
 
   // The error path only: one observer call (rate-capped log line, counter by code and reason).
@@ -177,27 +214,17 @@ export function createApiRouter(options: ApiRouterOptions): (req: ApiRequestMess
   function route(req: ApiRequestMessage, res: ServerResponse): [string, ApiReply, string?] | undefined {
     const target = parseApiTarget(req.url);
     if (!target) return ['not_found', fail(CODES.httpBadRequest, 'Unparseable request target')];
-    const { pathname, params } = target;
+    const { pathname, params, signedQuery } = target;
     const method = req.method ?? 'GET';
     if (pathname === '/up') return ['up', ok({ status: 'ok' })];
     if (pathname === '/ready') {
       const ready = options.isReady();
       return ['ready', ready ? ok({ ready: true }) : fail(CODES.httpUnavailable, `Not ready: ${options.notReadyReason?.() ?? 'shutting down'}`)];
     }
-    const at = pathname.indexOf('/apps/');
-    let candidate: Route | undefined;
-    let match: RegExpExecArray | null = null;
-    if (at !== -1 && !pathname.startsWith(WEBSOCKET_PREFIX)) {
-      const apiPath = pathname.slice(at);
-      for (const r of ROUTES) {
-        match = r.pattern.exec(apiPath);
-        if (match) {
-          candidate = r;
-          break;
-        }
-      }
-    }
-    if (!candidate || !match) return ['not_found', fail(CODES.httpNotFound, `No route for ${method} ${pathname.slice(0, 100)}`)];
+    const at = pathname.indexOf(APPS);
+    const found = at !== -1 && !pathname.startsWith(WEBSOCKET_PREFIX) ? matchRoute(pathname.slice(at)) : undefined;
+    if (!found) return ['not_found', fail(CODES.httpNotFound, `No route for ${method} ${pathname.slice(0, 100)}`)];
+    const [candidate, match] = found;
     const name = candidate.name;
     if (candidate.method !== method) return [name, fail(CODES.httpMethodNotAllowed, `Use ${candidate.method} for this route`)];
     const decoded: string[] = [];
@@ -212,7 +239,7 @@ export function createApiRouter(options: ApiRouterOptions): (req: ApiRequestMess
     const declared = declaredLength(req);
     if (declared > limit) return [name, fail(CODES.httpPayloadTooLarge, 'Request body too large'), app.id];
     const check = verifyApiQuery({
-      method, path: pathname.slice(at), params, key: app.key, secret: app.secret,
+      method, path: pathname.slice(at), params, signedQuery, key: app.key, secret: app.secret,
       nowSeconds: Math.floor(hub.now() / 1000), expectsBody: declared > 0,
     });
     if (!check.ok) return [name, fail(CODES.httpBadSignature, check.reason), app.id];

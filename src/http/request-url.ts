@@ -43,6 +43,13 @@ export interface ApiTarget {
   pathname: string;
   /** Query parameters, first occurrence of a name wins (as URLSearchParams.get answers). */
   params: Map<string, string>;
+  /**
+   * The query as the API signature signs it (every param but auth_signature, sorted, `name=value`
+   * joined by `&`), when the raw query already is that: names lower-case and strictly ascending,
+   * nothing to decode, no empty or value-less part. Every Pusher SDK sends that shape, so the
+   * string to sign is then a slice of the request line instead of a rebuild from `params`.
+   */
+  signedQuery: string | undefined;
 }
 
 /**
@@ -57,24 +64,56 @@ export function parseApiTarget(target: string | undefined): ApiTarget | undefine
   const path = q === -1 ? raw : raw.slice(0, q);
   if (!path.startsWith('/') || path.startsWith('//') || path.includes('/.') || raw.includes('#')) {
     const url = parseRequestUrl(raw);
-    return url ? { pathname: url.pathname, params: firstValues(url.searchParams) } : undefined;
+    return url ? { pathname: url.pathname, params: firstValues(url.searchParams), signedQuery: undefined } : undefined;
   }
   const params = new Map<string, string>();
-  if (q === -1) return { pathname: path, params };
+  if (q === -1) return { pathname: path, params, signedQuery: '' };
   const query = raw.slice(q + 1);
-  if (query.includes('%') || query.includes('+')) return { pathname: path, params: firstValues(new URLSearchParams(query)) };
+  if (query.includes('%') || query.includes('+')) return { pathname: path, params: firstValues(new URLSearchParams(query)), signedQuery: undefined };
+  let canonical = true;
+  let previous = '';
+  // Where the one auth_signature part sits, so the signed query is the rest of the raw query.
+  let signatureFrom = -1;
+  let signatureTo = -1;
   let from = 0;
   while (from <= query.length) {
     let to = query.indexOf('&', from);
     if (to === -1) to = query.length;
     if (to > from) {
       const eq = query.indexOf('=', from);
-      const name = eq === -1 || eq > to ? query.slice(from, to) : query.slice(from, eq);
-      if (!params.has(name)) params.set(name, eq === -1 || eq > to ? '' : query.slice(eq + 1, to));
+      const hasValue = eq !== -1 && eq < to;
+      const name = hasValue ? query.slice(from, eq) : query.slice(from, to);
+      if (!params.has(name)) params.set(name, hasValue ? query.slice(eq + 1, to) : '');
+      else canonical = false;
+      if (!hasValue) canonical = false;
+      else if (name === 'auth_signature') {
+        signatureFrom = from;
+        signatureTo = to;
+      } else if (canonical) {
+        if (name <= previous || !isLowerCaseName(name)) canonical = false;
+        previous = name;
+      }
+    } else {
+      canonical = false;
     }
     from = to + 1;
   }
-  return { pathname: path, params };
+  let signedQuery: string | undefined;
+  if (canonical) {
+    if (signatureFrom === -1) signedQuery = query;
+    else if (signatureTo === query.length) signedQuery = signatureFrom === 0 ? '' : query.slice(0, signatureFrom - 1);
+    else signedQuery = query.slice(0, signatureFrom) + query.slice(signatureTo + 1);
+  }
+  return { pathname: path, params, signedQuery };
+}
+
+/** No A-Z: the signature lower-cases names, so only such names sign as they were sent. */
+function isLowerCaseName(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) return false;
+  }
+  return true;
 }
 
 function firstValues(search: URLSearchParams): Map<string, string> {

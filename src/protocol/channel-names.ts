@@ -7,7 +7,19 @@ export interface ChannelInfo {
   readonly cache: boolean;
 }
 
-const NAME_CHARS = /^[-a-zA-Z0-9_=@,.;]+$/;
+/** Pusher's name charset `[-a-zA-Z0-9_=@,.;]`, as a table: checked per publish and per subscribe. */
+const NAME_CHARS = new Uint8Array(128);
+for (const c of '-_=@,.;0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ') NAME_CHARS[c.charCodeAt(0)] = 1;
+
+/** Non-empty and every character in the name charset. */
+function hasNameChars(value: string, from = 0): boolean {
+  if (value.length <= from) return false;
+  for (let i = from; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 128 || NAME_CHARS[c] !== 1) return false;
+  }
+  return true;
+}
 export const SERVER_TO_USER_PREFIX = '#server-to-user-';
 
 // One frozen answer per kind: every Channel keeps one, so each channel is not an object more.
@@ -30,6 +42,11 @@ export function describeChannel(name: string): ChannelInfo {
   return name.startsWith('cache-') ? PUBLIC_CACHE : PUBLIC;
 }
 
+/** Whether events on the channel are remembered for new subscribers (`describeChannel(name).cache`, allocation-free). */
+export function isCacheChannel(name: string): boolean {
+  return name.startsWith('cache-') || name.startsWith('private-cache-') || name.startsWith('presence-cache-') || name.startsWith('private-encrypted-cache-');
+}
+
 /** Channels that need a signature (or a signed-in user, for #server-to-user-). */
 export function requiresAuth(kind: ChannelKind): boolean {
   return kind !== 'public';
@@ -41,10 +58,10 @@ export function requiresAuth(kind: ChannelKind): boolean {
  */
 export function isValidChannelName(name: string, maxLength: number): boolean {
   if (name.length === 0 || name.length > maxLength) return false;
-  if (name.startsWith(SERVER_TO_USER_PREFIX)) return NAME_CHARS.test(name.slice(SERVER_TO_USER_PREFIX.length));
-  return NAME_CHARS.test(name);
+  if (name.startsWith(SERVER_TO_USER_PREFIX)) return hasNameChars(name, SERVER_TO_USER_PREFIX.length);
+  return hasNameChars(name);
 }
 
 export function isValidUserId(id: string): boolean {
-  return id.length > 0 && id.length <= 128 && NAME_CHARS.test(id);
+  return id.length <= 128 && hasNameChars(id);
 }

@@ -26,6 +26,18 @@ describe('channel and user signatures', () => {
     expect(safeEqual('abc', 'abc')).toBe(true);
     expect(safeEqual('abc', 'abcd')).toBe(false);
   });
+
+  it('compares strings exactly, whatever their lengths and content', () => {
+    expect(safeEqual('', '')).toBe(true);
+    expect(safeEqual('', 'a')).toBe(false);
+    expect(safeEqual('a', '')).toBe(false);
+    expect(safeEqual('abcd', 'abc')).toBe(false);
+    expect(safeEqual('abc', 'abd')).toBe(false);
+    expect(safeEqual('abc\u0000', 'abc')).toBe(false);
+    expect(safeEqual('ключ', 'ключ')).toBe(true);
+    expect(safeEqual('ключ', 'ключа')).toBe(false);
+    expect(safeEqual('é', 'e\u0301')).toBe(false);
+  });
 });
 
 describe('HTTP API signatures', () => {

@@ -105,6 +105,11 @@ describe('HTTP API', () => {
     expect((await request(`${server.url}/nowhere`)).statusCode).toBe(404);
     await expect(server.api(disabled).trigger('c', 'e', '1')).rejects.toMatchObject({ status: 403 });
     expect((await signedRequest(server, 'GET', `/apps/${server.app.id}/events`)).status).toBe(405);
+    // Near misses of real routes: an empty or extra segment is no route, even when signed.
+    for (const path of ['/apps//events', `/apps/${server.app.id}/events/`, `/apps/${server.app.id}/channels/`, `/apps/${server.app.id}/channels//users`, `/apps/${server.app.id}/users/terminate_connections`, `/apps/${server.app.id}/event`]) {
+      expect((await signedRequest(server, 'GET', path)).status, path).toBe(404);
+    }
+    expect((await signedRequest(server, 'GET', `/apps/${server.app.id}/channels/presence-x/users`)).status).toBe(200);
   });
 
   it('enforces payload size (413), 100 channels, 10 batch events, valid names and JSON (400)', async () => {

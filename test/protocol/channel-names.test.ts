@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeChannel, isValidChannelName, isValidUserId } from '../../src/protocol/channel-names.js';
+import { describeChannel, isCacheChannel, isValidChannelName, isValidUserId } from '../../src/protocol/channel-names.js';
 
 describe('channel names', () => {
   it('classifies every prefix, including cache variants', () => {
@@ -12,6 +12,9 @@ describe('channel names', () => {
     expect(describeChannel('private-encrypted-a')).toEqual({ kind: 'encrypted', cache: false });
     expect(describeChannel('private-encrypted-cache-a')).toEqual({ kind: 'encrypted', cache: true });
     expect(describeChannel('#server-to-user-1')).toEqual({ kind: 'user', cache: false });
+    for (const name of ['news', 'cache-news', 'private-cache-a', 'presence-cache-a', 'private-encrypted-cache-a', 'private-encrypted-a', '#server-to-user-cache-1', 'cachex']) {
+      expect(isCacheChannel(name), name).toBe(describeChannel(name).cache);
+    }
   });
 
   it('accepts the Pusher charset up to the length limit, and # only for server-to-user', () => {
@@ -24,5 +27,15 @@ describe('channel names', () => {
     expect(isValidUserId('42')).toBe(true);
     expect(isValidUserId('')).toBe(false);
     expect(isValidUserId('x'.repeat(129))).toBe(false);
+  });
+
+  it("takes exactly Pusher's charset [-a-zA-Z0-9_=@,.;], character by character", () => {
+    const charset = /^[-a-zA-Z0-9_=@,.;]+$/;
+    for (let code = 0; code < 0x300; code++) {
+      const name = `a${String.fromCharCode(code)}b`;
+      expect(isValidChannelName(name, 200), `U+${code.toString(16)}`).toBe(charset.test(name));
+      expect(isValidUserId(String.fromCharCode(code)), `U+${code.toString(16)}`).toBe(charset.test(String.fromCharCode(code)));
+    }
+    expect(isValidChannelName('a\u{1F600}', 200)).toBe(false);
   });
 });

@@ -8,6 +8,7 @@ import { OK_EMPTY, fail, ok, type ApiReply } from '../api-reply.js';
 const MAX_CHANNELS = 100;
 const MAX_BATCH = 10;
 const SOCKET_ID = /^\d+\.\d+$/;
+const ENCRYPTED_PREFIX = 'private-encrypted-';
 
 interface EventRequest {
   name: string;
@@ -33,7 +34,8 @@ function validateEvent(hub: Hub, raw: unknown, where: string): Validated {
   if (body.data === undefined) return bad(`${where}.data is required`);
   const data = typeof body.data === 'string' ? body.data : stringifyOrUndefined(body.data);
   if (data === undefined) return bad(`${where}.data is nested too deeply; send it as a JSON string`);
-  if (Buffer.byteLength(data) > hub.config.maxPayloadSize) {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most data is judged without counting its bytes.
+  if (data.length * 3 > hub.config.maxPayloadSize && Buffer.byteLength(data) > hub.config.maxPayloadSize) {
     return { ok: false, reply: fail(CODES.httpPayloadTooLarge, `${where}.data is larger than ${hub.config.maxPayloadSize} bytes`) };
   }
   let channels: string[];
@@ -47,7 +49,8 @@ function validateEvent(hub: Hub, raw: unknown, where: string): Validated {
       return bad(`${where}: invalid channel name ${JSON.stringify(String(channel).slice(0, 64))}`);
     }
   }
-  const encrypted = channels.filter((c) => describeChannel(c).kind === 'encrypted').length;
+  let encrypted = 0;
+  for (const channel of channels) if (channel.startsWith(ENCRYPTED_PREFIX)) encrypted++;
   if (encrypted > 0 && encrypted < channels.length) return bad(`${where}: encrypted channels cannot be mixed with other channels`);
   if (socketId !== undefined && (typeof socketId !== 'string' || !SOCKET_ID.test(socketId))) return bad(`${where}.socket_id must look like 123.456`);
   if (info !== undefined && typeof info !== 'string') return bad(`${where}.info must be a comma-separated string`);
