@@ -115,7 +115,7 @@ export class Hub {
   /** Subscriptions on this node, every app together (--max-subscriptions). */
   get subscriptionCount(): number {
     let total = 0;
-    for (const state of this.#states.values()) total += state.subscriptionCount;
+    for (const state of this.#stateList) total += state.subscriptionCount;
     return total;
   }
 
