@@ -23,6 +23,7 @@ import { Observers, type ServerObserver } from './observers.js';
 import { CODES } from './protocol/codes.js';
 import { startHeartbeat } from './server/heartbeat.js';
 import { createUpgradeHandler } from './server/upgrade.js';
+import { ConnectionSocket } from './connections/connection-socket.js';
 
 /** A backend the server cannot work without (e.g. a fan-out adapter's Redis); /ready fails while it is down. */
 export interface ReadinessCheck {
@@ -115,7 +116,7 @@ export function createSidecar(options: SidecarOptions): Sidecar {
     ipConnections,
     createAppQuotaGuard(),
   ];
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageSize, perMessageDeflate: false, clientTracking: false });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageSize, perMessageDeflate: false, clientTracking: false, WebSocket: ConnectionSocket });
   const isTrustedProxy = createProxyMatcher(config.trustProxy);
   const router = createApiRouter({ hub, apps: registry, isReady: () => notReadyReason() === undefined, notReadyReason, isTrustedProxy });
   const http = createServer(httpServerOptions(config), router);
@@ -126,7 +127,8 @@ export function createSidecar(options: SidecarOptions): Sidecar {
     hub, apps: registry, wss, guards,
     isTrustedProxy,
     isAccepting: () => accepting,
-    trackConnection: ipConnections.track,
+    trackConnection: ipConnections.add,
+    releaseConnection: ipConnections.release,
     keepHeaders: Boolean(config.authUrl || config.userAuthUrl),
   }));
   http.on('clientError', (err, socket) => {

@@ -47,6 +47,7 @@ export class Hub {
   readonly bus: Bus;
   readonly now: () => number;
   readonly #states = new Map<string, AppState>();
+  readonly #stateList: AppState[] = [];
   /** Cluster leaves and sign-outs still running, so shutdown can wait for their webhooks. */
   readonly #inFlight = new Set<Promise<void>>();
   /**
@@ -67,7 +68,9 @@ export class Hub {
     this.bus = options.bus;
     this.now = options.now ?? Date.now;
     for (const app of options.apps) {
-      this.#states.set(app.id, new AppState(app));
+      const state = new AppState(app);
+      this.#states.set(app.id, state);
+      this.#stateList.push(state);
       if (app.subscriptionCount) {
         this.#countFrames.set(app.id, new CountThrottle((channel, count) => this.broadcastFrame(app, channel, subscriptionCountFrame(channel, count))));
       }
@@ -99,17 +102,20 @@ export class Hub {
   }
 
   /**
-   * Counts a new socket against its app's quota across the cluster: false when over. Local mode
-   * resolves at once (the handshake guard already checked this node's count).
+   * Counts a new socket against its app's quota across the cluster: false when over. A state that
+   * can answer at once (local: the handshake guard already checked this node's count) answers
+   * with a boolean, so a handshake makes no promise.
    */
-  admit(app: App): Promise<boolean> {
-    return this.cluster.openConnection(app.id, this.cluster.shared ? app.maxConnections : 0);
+  admit(app: App): boolean | Promise<boolean> {
+    const max = this.cluster.shared ? app.maxConnections : 0;
+    if (this.cluster.openConnectionNow) return this.cluster.openConnectionNow(app.id, max);
+    return this.cluster.openConnection(app.id, max);
   }
 
   /** Subscriptions on this node, every app together (--max-subscriptions). */
   get subscriptionCount(): number {
     let total = 0;
-    for (const state of this.#states.values()) total += state.subscriptionCount;
+    for (const state of this.#stateList) total += state.subscriptionCount;
     return total;
   }
 
@@ -119,7 +125,8 @@ export class Hub {
   }
 
   hasSocketId(socketId: string): boolean {
-    for (const state of this.#states.values()) if (state.connections.has(socketId)) return true;
+    // Every handshake asks: an array walk, not a Map iterator.
+    for (const state of this.#stateList) if (state.connections.has(socketId)) return true;
     return false;
   }
 
@@ -128,7 +135,7 @@ export class Hub {
     if (!state.connections.delete(connection.socketId)) return;
     this.#connectionCount--;
     this.cluster.closeConnection(connection.app.id);
-    connection.pendingChannels.clear();
+    connection.clearPending();
     for (const name of [...connection.channels.keys()]) this.leave(connection, name);
     const user = connection.user;
     if (user) this.#signOut(connection, user.id);
@@ -140,9 +147,9 @@ export class Hub {
    */
   async join(connection: Connection, name: string, member: PresenceMember | undefined): Promise<JoinTransition | undefined> {
     const app = connection.app;
-    connection.pendingChannels.add(name);
+    connection.addPending(name);
     const result = await this.cluster.join(app.id, name, connection.socketId, member, this.config.maxPresenceMembers);
-    if (!connection.pendingChannels.delete(name) || connection.closed) {
+    if (!connection.deletePending(name) || connection.closed) {
       if (!result.full) this.#applyLeave(app, name, await this.cluster.leave(app.id, name, connection.socketId));
       return undefined;
     }
@@ -154,7 +161,7 @@ export class Hub {
       state.channels.set(name, channel);
     }
     channel.subscribers.add(connection);
-    if (result.version !== undefined) channel.rosterVersions.set(connection, result.version);
+    if (result.version !== undefined) (channel.rosterVersions ??= new Map()).set(connection, result.version);
     if (!connection.channels.has(name)) state.subscriptionCount++;
     connection.channels.set(name, member?.userId);
     return result;
@@ -186,7 +193,7 @@ export class Hub {
     const channel = state.channels.get(name);
     if (channel) {
       channel.subscribers.delete(connection);
-      channel.rosterVersions.delete(connection);
+      channel.rosterVersions?.delete(connection);
       if (channel.subscribers.size === 0) state.channels.delete(name);
     }
     const app = connection.app;
@@ -264,7 +271,7 @@ export class Hub {
     if (!channel) return;
     let message: OutboundMessage | undefined;
     for (const connection of channel.subscribers) {
-      if (connection.socketId === exceptSocketId || (channel.rosterVersions.get(connection) ?? 0) >= version) continue;
+      if (connection.socketId === exceptSocketId || (channel.rosterVersions?.get(connection) ?? 0) >= version) continue;
       connection.sendMessage((message ??= new OutboundMessage(frame)));
     }
   }

@@ -82,6 +82,8 @@ export interface ClusterState {
    * when the app already has `max` sockets across the cluster.
    */
   openConnection(appId: string, max: number): Promise<boolean>;
+  /** The same, answered at once, by a state that holds the count itself (local). */
+  openConnectionNow?(appId: string, max: number): boolean;
   closeConnection(appId: string): void;
   /** Open sockets of the app across the cluster. */
   appConnectionCount(appId: string): Promise<number>;

@@ -1,16 +1,10 @@
 import type {
   CachedEvent, ChannelSummary, ClusterState, JoinTransition, LeaveTransition, PresenceMember,
 } from './cluster-state.js';
-
-interface ChannelRecord {
-  /** socket id → presence user id ('' when not presence). */
-  sockets: Map<string, string>;
-  /** Presence: user id → sockets of that user and the latest user_info. */
-  users: Map<string, { sockets: number; info: unknown }> | undefined;
-}
+import { LocalChannel } from './local-channel.js';
 
 interface AppRecord {
-  channels: Map<string, ChannelRecord>;
+  channels: Map<string, LocalChannel>;
   cache: Map<string, { event: string; data: string; expiresAt: number }>;
   users: Map<string, Set<string>>;
   connections: number;
@@ -44,17 +38,17 @@ export class LocalClusterState implements ClusterState {
     let channel = app.channels.get(name);
     const existing = channel?.users?.get(member?.userId ?? '');
     if (member && channel?.users && !existing && channel.users.size >= maxMembers) {
-      return { full: true, occupied: false, memberAdded: false, subscriptionCount: channel.sockets.size };
+      return { full: true, occupied: false, memberAdded: false, subscriptionCount: channel.size };
     }
     const occupied = channel === undefined;
     if (!channel) {
-      channel = { sockets: new Map(), users: member ? new Map() : undefined };
+      channel = new LocalChannel(member ? new Map() : undefined);
       app.channels.set(name, channel);
     }
-    if (channel.sockets.has(socketId)) {
-      return { full: false, occupied: false, memberAdded: false, subscriptionCount: channel.sockets.size, ...rosterOf(channel) };
+    if (channel.has(socketId)) {
+      return { full: false, occupied: false, memberAdded: false, subscriptionCount: channel.size, ...rosterOf(channel) };
     }
-    channel.sockets.set(socketId, member?.userId ?? '');
+    channel.set(socketId, member?.userId ?? '');
     let memberAdded = false;
     if (member) {
       channel.users ??= new Map();
@@ -67,24 +61,24 @@ export class LocalClusterState implements ClusterState {
         memberAdded = true;
       }
     }
-    return { full: false, occupied, memberAdded, subscriptionCount: channel.sockets.size, ...rosterOf(channel) };
+    return { full: false, occupied, memberAdded, subscriptionCount: channel.size, ...rosterOf(channel) };
   }
 
   async leave(appId: string, name: string, socketId: string): Promise<LeaveTransition> {
     const app = this.#app(appId);
     const channel = app.channels.get(name);
-    const userId = channel?.sockets.get(socketId);
-    if (!channel || userId === undefined) return { left: false, vacated: false, memberRemoved: undefined, subscriptionCount: channel?.sockets.size ?? 0 };
-    channel.sockets.delete(socketId);
+    const userId = channel?.get(socketId);
+    if (!channel || userId === undefined) return { left: false, vacated: false, memberRemoved: undefined, subscriptionCount: channel?.size ?? 0 };
+    channel.delete(socketId);
     let memberRemoved: string | undefined;
     const user = userId === '' ? undefined : channel.users?.get(userId);
     if (user && --user.sockets === 0) {
       channel.users!.delete(userId);
       memberRemoved = userId;
     }
-    const vacated = channel.sockets.size === 0;
+    const vacated = channel.size === 0;
     if (vacated) app.channels.delete(name);
-    return { left: true, vacated, memberRemoved, subscriptionCount: channel.sockets.size };
+    return { left: true, vacated, memberRemoved, subscriptionCount: channel.size };
   }
 
   async channels(appId: string): Promise<Map<string, ChannelSummary>> {
@@ -99,7 +93,7 @@ export class LocalClusterState implements ClusterState {
   }
 
   async members(appId: string, name: string): Promise<Map<string, unknown>> {
-    return rosterOf(this.#app(appId).channels.get(name) ?? { sockets: new Map(), users: undefined }).members ?? new Map();
+    return rosterOf(this.#app(appId).channels.get(name) ?? new LocalChannel(undefined)).members ?? new Map();
   }
 
   async cacheGet(appId: string, name: string): Promise<CachedEvent | undefined> {
@@ -152,6 +146,10 @@ export class LocalClusterState implements ClusterState {
   }
 
   async openConnection(appId: string, max: number): Promise<boolean> {
+    return this.openConnectionNow(appId, max);
+  }
+
+  openConnectionNow(appId: string, max: number): boolean {
     const app = this.#app(appId);
     if (max > 0 && app.connections >= max) return false;
     app.connections++;
@@ -169,13 +167,13 @@ export class LocalClusterState implements ClusterState {
   async close(): Promise<void> {}
 }
 
-function summaryOf(channel: ChannelRecord): ChannelSummary {
-  const summary: ChannelSummary = { subscriptionCount: channel.sockets.size };
+function summaryOf(channel: LocalChannel): ChannelSummary {
+  const summary: ChannelSummary = { subscriptionCount: channel.size };
   if (channel.users) summary.userCount = channel.users.size;
   return summary;
 }
 
-function rosterOf(channel: ChannelRecord): { members?: Map<string, unknown> } {
+function rosterOf(channel: LocalChannel): { members?: Map<string, unknown> } {
   if (!channel.users) return {};
   const members = new Map<string, unknown>();
   for (const [id, user] of channel.users) members.set(id, user.info);

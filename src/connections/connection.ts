@@ -17,11 +17,19 @@ export interface SignedInUser {
   userData: string;
 }
 
-export interface ConnectionLimits {
+/**
+ * What every connection of one server shares: its limits, its clock and what to do with a slow
+ * consumer. One object per server, so an idle socket pays one pointer for all of it.
+ */
+export interface ConnectionEnv {
   maxBufferedBytes: number;
   clientEventRate: number;
   messageRate: number;
   messageBurst: number;
+  /** The hub's clock, so the write-wait check and the heartbeat agree. */
+  clock: () => number;
+  /** Called once when the send buffer overflows. */
+  onSlow: (connection: Connection) => void;
 }
 
 export interface ConnectionInit {
@@ -31,15 +39,18 @@ export interface ConnectionInit {
   app: App;
   ip: string;
   headers: HandshakeHeaders;
-  limits: ConnectionLimits;
+  env: ConnectionEnv;
   now: number;
-  /** The hub's clock, so the write-wait check and the heartbeat agree. */
-  clock: () => number;
-  /** Called once when the send buffer overflows. */
-  onSlow: (connection: Connection) => void;
 }
 
-/** One client socket: identity, subscriptions, heartbeat state and backpressure-aware sends. */
+/** The headers of a connection whose handshake headers are not kept (no auth forwarding). */
+export const NO_HEADERS: HandshakeHeaders = Object.freeze({});
+
+/**
+ * One client socket: identity, subscriptions, heartbeat state and backpressure-aware sends.
+ * Thousands sit idle at once, so what most sockets never use (pending auth, rate buckets, a
+ * drain listener) is made on first use: an idle socket is this object and its channel map.
+ */
 export class Connection {
   readonly ws: WebSocket;
   readonly socket: Socket;
@@ -49,9 +60,13 @@ export class Connection {
   readonly headers: HandshakeHeaders;
   /** Channel name → presence user id (undefined for non-presence channels). */
   readonly channels = new Map<string, string | undefined>();
-  /** Subscriptions waiting on Laravel's auth reply. */
-  readonly pendingChannels = new Set<string>();
-  user: SignedInUser | undefined;
+  /**
+   * Subscriptions waiting on Laravel's auth reply or the cluster state, only while there are some.
+   * Every join passes through here, nearly always one channel at a time: a lone channel is kept
+   * as its name, a Set only for two or more.
+   */
+  #pending: string | Set<string> | undefined = undefined;
+  user: SignedInUser | undefined = undefined;
   lastActivity: number;
   pingSentAt = 0;
   /** When the socket buffer last filled without draining since; 0 when flowing. */
@@ -59,14 +74,9 @@ export class Connection {
   closed = false;
   /** Inbound messages dropped for rate since the last accepted one. */
   droppedMessages = 0;
-  readonly messages: TokenBucket;
-  #clientEvents: TokenBucket | undefined;
-  // Two numbers, not the limits object: the upgrade builds one per connection, and keeping it
-  // would cost every idle socket its bytes.
-  readonly #maxBufferedBytes: number;
-  readonly #clientEventRate: number;
-  readonly #onSlow: (connection: Connection) => void;
-  readonly #clock: () => number;
+  #messages: TokenBucket | undefined = undefined;
+  #clientEvents: TokenBucket | undefined = undefined;
+  readonly #env: ConnectionEnv;
 
   constructor(init: ConnectionInit) {
     this.ws = init.ws;
@@ -76,14 +86,59 @@ export class Connection {
     this.ip = init.ip;
     this.headers = init.headers;
     this.lastActivity = init.now;
-    this.#maxBufferedBytes = init.limits.maxBufferedBytes;
-    this.#clientEventRate = init.limits.clientEventRate;
-    this.#onSlow = init.onSlow;
-    this.#clock = init.clock;
-    this.messages = new TokenBucket(init.limits.messageRate, init.limits.messageBurst, init.now);
-    this.socket.on('drain', () => {
-      this.blockedSince = 0;
-    });
+    this.#env = init.env;
+  }
+
+  /** Whether `channel` is waiting to be joined (auth or cluster reply outstanding). */
+  isPending(channel: string): boolean {
+    const pending = this.#pending;
+    if (pending === undefined) return false;
+    return typeof pending === 'string' ? pending === channel : pending.has(channel);
+  }
+
+  addPending(channel: string): void {
+    const pending = this.#pending;
+    if (pending === undefined || pending === channel) {
+      this.#pending = channel;
+    } else if (typeof pending === 'string') {
+      this.#pending = new Set([pending, channel]);
+    } else {
+      pending.add(channel);
+    }
+  }
+
+  /** False when `channel` was not pending (an unsubscribe or disconnect cancelled it). */
+  deletePending(channel: string): boolean {
+    const pending = this.#pending;
+    if (pending === undefined) return false;
+    if (typeof pending === 'string') {
+      if (pending !== channel) return false;
+      this.#pending = undefined;
+      return true;
+    }
+    if (!pending.delete(channel)) return false;
+    // An emptied set is dropped, or each socket that once had two would keep one for life.
+    if (pending.size === 0) this.#pending = undefined;
+    return true;
+  }
+
+  get pendingCount(): number {
+    const pending = this.#pending;
+    if (pending === undefined) return 0;
+    return typeof pending === 'string' ? 1 : pending.size;
+  }
+
+  clearPending(): void {
+    this.#pending = undefined;
+  }
+
+  /**
+   * Takes one inbound-message token. The bucket is made on the first message, full, as one made
+   * at connect time would be by then (a bucket never holds more than its burst).
+   */
+  takeMessageToken(now: number): boolean {
+    this.#messages ??= new TokenBucket(this.#env.messageRate, this.#env.messageBurst, now);
+    return this.#messages.take(now);
   }
 
   /**
@@ -107,8 +162,15 @@ export class Connection {
   #checkBuffer(): void {
     const buffered = this.socket.writableLength;
     if (buffered === 0) return;
-    if (this.blockedSince === 0 && this.socket.writableNeedDrain) this.blockedSince = this.#clock();
-    if (buffered > this.#maxBufferedBytes) this.#onSlow(this);
+    if (this.blockedSince === 0 && this.socket.writableNeedDrain) {
+      this.blockedSince = this.#env.clock();
+      // 'drain' only follows a write that filled the buffer, so the listener that clears the mark
+      // is added here, for this one episode, instead of on every socket for its whole life.
+      this.socket.once('drain', () => {
+        this.blockedSince = 0;
+      });
+    }
+    if (buffered > this.#env.maxBufferedBytes) this.#env.onSlow(this);
   }
 
   /**
@@ -116,7 +178,7 @@ export class Connection {
    * starts full, as one made at connect time would be by then.
    */
   get clientEvents(): TokenBucket {
-    this.#clientEvents ??= new TokenBucket(this.#clientEventRate, this.#clientEventRate, this.#clock());
+    this.#clientEvents ??= new TokenBucket(this.#env.clientEventRate, this.#env.clientEventRate, this.#env.clock());
     return this.#clientEvents;
   }
 

@@ -58,8 +58,7 @@ function parseHop(hop: string): string | undefined {
  * client). A hop that is not an address means the chain cannot be read past it: the nearest
  * proxy stands in for the client.
  */
-export function resolveClientIp(req: IncomingMessage, isTrusted: (address: string) => boolean): string {
-  const peer = normalize(req.socket.remoteAddress ?? '');
+export function resolveClientIp(req: IncomingMessage, isTrusted: (address: string) => boolean, peer = peerAddress(req)): string {
   if (!isTrusted(peer)) return peer;
   const forwarded = header(req, 'x-forwarded-for');
   if (!forwarded) return peer;
@@ -75,14 +74,18 @@ export function resolveClientIp(req: IncomingMessage, isTrusted: (address: strin
   return last ?? peer;
 }
 
+/** The TCP peer's address, IPv4-mapped IPv6 written as IPv4; pass it on when asking several questions. */
+export function peerAddress(req: IncomingMessage): string {
+  return normalize(req.socket.remoteAddress ?? '');
+}
+
 /** Whether the handshake came through a trusted proxy, so its X-Forwarded-* headers count. */
 export function isFromTrustedProxy(req: IncomingMessage, isTrusted: (address: string) => boolean): boolean {
   return isTrusted(normalize(req.socket.remoteAddress ?? ''));
 }
 
 /** Host the browser asked for: X-Forwarded-Host from a trusted proxy, else Host. */
-export function resolveRequestHost(req: IncomingMessage, isTrusted: (address: string) => boolean): string | undefined {
-  const peer = normalize(req.socket.remoteAddress ?? '');
+export function resolveRequestHost(req: IncomingMessage, isTrusted: (address: string) => boolean, peer = peerAddress(req)): string | undefined {
   const forwarded = isTrusted(peer) ? header(req, 'x-forwarded-host')?.split(',')[0]?.trim() : undefined;
   return (forwarded || header(req, 'host'))?.toLowerCase();
 }
@@ -104,7 +107,8 @@ function expandIPv6(ip: string): string[] {
  * on full IPv6 addresses would give an attacker 2^64 fresh keys and let them flush the tables.
  */
 export function rateLimitKey(ip: string): string {
-  if (!isIPv6(ip)) return ip;
+  // Every IPv6 address has a colon and no IPv4 one does: most keys skip isIPv6's regex.
+  if (!ip.includes(':') || !isIPv6(ip)) return ip;
   const groups = expandIPv6(ip.toLowerCase().split('%')[0]!).slice(0, 4);
   return `${groups.map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

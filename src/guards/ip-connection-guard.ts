@@ -8,6 +8,9 @@ export interface IpConnectionGuard extends HandshakeGuard {
    * closes. Calling it twice is harmless.
    */
   track(ip: string): () => void;
+  /** Counts an accepted connection against its client; `release(ip)` exactly once when it closes. */
+  add(ip: string): void;
+  release(ip: string): void;
   /** Open connections of the client `ip` belongs to (its IPv4 address or IPv6 /64). */
   count(ip: string): number;
   /** Clients with at least one open connection (for tests and metrics). */
@@ -23,6 +26,16 @@ export interface IpConnectionGuard extends HandshakeGuard {
  */
 export function createIpConnectionGuard(maxPerIp: number): IpConnectionGuard {
   const open = new Map<string, number>();
+  const add = (ip: string): void => {
+    const key = rateLimitKey(ip);
+    open.set(key, (open.get(key) ?? 0) + 1);
+  };
+  const release = (ip: string): void => {
+    const key = rateLimitKey(ip);
+    const left = (open.get(key) ?? 1) - 1;
+    if (left <= 0) open.delete(key);
+    else open.set(key, left);
+  };
   return {
     name: 'max-connections-per-ip',
     stage: 'after-upgrade',
@@ -35,16 +48,15 @@ export function createIpConnectionGuard(maxPerIp: number): IpConnectionGuard {
       if (current < maxPerIp) return ALLOW;
       return { ok: false, entry: CODES.tooManyConnectionsFromIp, detail: `${key} has ${current} of ${maxPerIp} connections (--max-connections-per-ip)` };
     },
+    add,
+    release,
     track(ip) {
-      const key = rateLimitKey(ip);
-      open.set(key, (open.get(key) ?? 0) + 1);
+      add(ip);
       let released = false;
       return () => {
         if (released) return;
         released = true;
-        const left = (open.get(key) ?? 1) - 1;
-        if (left <= 0) open.delete(key);
-        else open.set(key, left);
+        release(ip);
       };
     },
   };

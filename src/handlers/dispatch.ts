@@ -17,7 +17,7 @@ export function handleMessage(hub: Hub, connection: Connection, raw: RawData, is
   const bytes = Array.isArray(raw) ? raw.reduce((n, b) => n + b.length, 0) : (raw as Buffer | ArrayBuffer).byteLength;
   hub.observers.emit('messageIn', connection.app, bytes);
 
-  if (!connection.messages.take(now)) {
+  if (!connection.takeMessageToken(now)) {
     // One warning, then a disconnect if the client keeps flooding for another burst's worth.
     connection.droppedMessages++;
     if (connection.droppedMessages === 1) {

@@ -69,11 +69,11 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
     connection.sendError(CODES.invalidChannel, `Invalid channel name: ${JSON.stringify(channel.slice(0, 64))}`);
     return;
   }
-  if (connection.channels.has(channel) || connection.pendingChannels.has(channel)) {
+  if (connection.channels.has(channel) || connection.isPending(channel)) {
     connection.sendError(CODES.alreadySubscribed, `Already subscribed to ${channel}`);
     return;
   }
-  if (connection.channels.size + connection.pendingChannels.size >= config.maxChannelsPerConnection) {
+  if (connection.channels.size + connection.pendingCount >= config.maxChannelsPerConnection) {
     connection.sendError(CODES.maxChannelsReached, `At most ${config.maxChannelsPerConnection} channels per connection`);
     return;
   }
@@ -90,11 +90,11 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
   } else if (kind !== 'public') {
     const { app } = connection;
     if (auth === '' && hub.authForwarder?.canAuthorizeChannels) {
-      connection.pendingChannels.add(channel);
+      connection.addPending(channel);
       const started = hub.observers.tracing ? performance.now() : 0;
       const result = await hub.authForwarder.authorizeChannel({
         socketId: connection.socketId, channel, headers: connection.headers, ip: connection.ip,
-        isStale: () => connection.closed || !connection.pendingChannels.has(channel),
+        isStale: () => connection.closed || !connection.isPending(channel),
       });
       // An unsubscribe (or disconnect) while Laravel was answering cancels the subscription.
       if (hub.observers.tracing) {
@@ -103,7 +103,7 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
           status: result.ok ? 200 : result.status, ms: started === 0 ? 0 : performance.now() - started,
         });
       }
-      if (!connection.pendingChannels.delete(channel) || connection.closed) return;
+      if (!connection.deletePending(channel) || connection.closed) return;
       if (!result.ok) {
         rejectSubscription(hub, connection, channel, forwardFailureEntry(result.status), result.reason);
         return;
@@ -138,9 +138,9 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
   // Read before the join, so a publish racing it is not both replayed and delivered.
   let cached: Awaited<ReturnType<typeof hub.cluster.cacheGet>>;
   if (cache) {
-    connection.pendingChannels.add(channel);
+    connection.addPending(channel);
     cached = await hub.cluster.cacheGet(connection.app.id, channel);
-    if (!connection.pendingChannels.has(channel) || connection.closed) return;
+    if (!connection.isPending(channel) || connection.closed) return;
   }
   const result = await hub.join(connection, channel, member);
   if (!result) return;
@@ -158,7 +158,7 @@ export async function subscribe(hub: Hub, connection: Connection, channel: strin
 }
 
 export function unsubscribe(hub: Hub, connection: Connection, channel: string): void {
-  if (connection.pendingChannels.delete(channel)) return;
+  if (connection.deletePending(channel)) return;
   if (!hub.leave(connection, channel)) {
     connection.sendError(CODES.notSubscribed, `Not subscribed to ${channel.slice(0, 200)}`);
     return;

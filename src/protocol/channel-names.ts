@@ -2,9 +2,9 @@
 export type ChannelKind = 'public' | 'private' | 'presence' | 'encrypted' | 'user';
 
 export interface ChannelInfo {
-  kind: ChannelKind;
+  readonly kind: ChannelKind;
   /** cache-, private-cache-, presence-cache-, private-encrypted-cache-. */
-  cache: boolean;
+  readonly cache: boolean;
 }
 
 /** Pusher's name charset `[-a-zA-Z0-9_=@,.;]`, as a table: checked per publish and per subscribe. */
@@ -22,12 +22,24 @@ function hasNameChars(value: string, from = 0): boolean {
 }
 export const SERVER_TO_USER_PREFIX = '#server-to-user-';
 
+// One frozen answer per kind: every Channel keeps one, so each channel is not an object more.
+const info = (kind: ChannelKind, cache: boolean): ChannelInfo => Object.freeze({ kind, cache });
+const USER = info('user', false);
+const ENCRYPTED = info('encrypted', false);
+const ENCRYPTED_CACHE = info('encrypted', true);
+const PRIVATE = info('private', false);
+const PRIVATE_CACHE = info('private', true);
+const PRESENCE = info('presence', false);
+const PRESENCE_CACHE = info('presence', true);
+const PUBLIC = info('public', false);
+const PUBLIC_CACHE = info('public', true);
+
 export function describeChannel(name: string): ChannelInfo {
-  if (name.startsWith(SERVER_TO_USER_PREFIX)) return { kind: 'user', cache: false };
-  if (name.startsWith('private-encrypted-')) return { kind: 'encrypted', cache: name.startsWith('private-encrypted-cache-') };
-  if (name.startsWith('private-')) return { kind: 'private', cache: name.startsWith('private-cache-') };
-  if (name.startsWith('presence-')) return { kind: 'presence', cache: name.startsWith('presence-cache-') };
-  return { kind: 'public', cache: name.startsWith('cache-') };
+  if (name.startsWith(SERVER_TO_USER_PREFIX)) return USER;
+  if (name.startsWith('private-encrypted-')) return name.startsWith('private-encrypted-cache-') ? ENCRYPTED_CACHE : ENCRYPTED;
+  if (name.startsWith('private-')) return name.startsWith('private-cache-') ? PRIVATE_CACHE : PRIVATE;
+  if (name.startsWith('presence-')) return name.startsWith('presence-cache-') ? PRESENCE_CACHE : PRESENCE;
+  return name.startsWith('cache-') ? PUBLIC_CACHE : PUBLIC;
 }
 
 /** Whether events on the channel are remembered for new subscribers (`describeChannel(name).cache`, allocation-free). */

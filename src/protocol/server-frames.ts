@@ -14,11 +14,11 @@ export function channelEventFrame(event: string, channel: string, data: unknown,
   return JSON.stringify(frame);
 }
 
+// The two frames of every handshake are joined from their parts: the same bytes JSON.stringify of
+// the objects gives (same key order, each value JSON-encoded), without building the objects.
 export function connectionEstablishedFrame(socketId: string, activityTimeout: number): string {
-  return JSON.stringify({
-    event: 'pusher:connection_established',
-    data: JSON.stringify({ socket_id: socketId, activity_timeout: activityTimeout }),
-  });
+  const data = `{"socket_id":${JSON.stringify(socketId)},"activity_timeout":${JSON.stringify(activityTimeout)}}`;
+  return `{"event":"pusher:connection_established","data":${JSON.stringify(data)}}`;
 }
 
 export const PONG_FRAME = JSON.stringify({ event: 'pusher:pong', data: '{}' });
@@ -29,7 +29,7 @@ export function errorFrame(entry: Pick<CodeEntry, 'code'>, message: string): str
 }
 
 export function subscriptionSucceededFrame(channel: string, data: unknown = {}): string {
-  return JSON.stringify({ event: 'pusher_internal:subscription_succeeded', channel, data: encodeData(data) });
+  return `{"event":"pusher_internal:subscription_succeeded","channel":${JSON.stringify(channel)},"data":${JSON.stringify(encodeData(data))}}`;
 }
 
 /** Channel-scoped so pusher-js re-emits it on the channel and Echo's `.error()` fires. */

@@ -1,36 +1,41 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
-import type { WebSocket, WebSocketServer } from 'ws';
+import type { RawData, Server as WebSocketServer, WebSocket } from 'ws';
 import type { App } from '../apps/app.js';
 import type { AppRegistry } from '../apps/app-registry.js';
 import { FORWARDED_HANDSHAKE_HEADERS } from '../auth/auth-forwarder.js';
 import type { Hub } from '../channels/hub.js';
 import { closeWithError } from '../connections/close-with-error.js';
-import { Connection, type HandshakeHeaders } from '../connections/connection.js';
+import { Connection, NO_HEADERS, type ConnectionEnv, type HandshakeHeaders } from '../connections/connection.js';
+import type { ConnectionSocket } from '../connections/connection-socket.js';
 import { handleMessage } from '../handlers/dispatch.js';
 import { createSocketId } from '../connections/socket-id.js';
-import { decodePathSegment, parseRequestUrl } from '../http/request-url.js';
-import { isFromTrustedProxy, resolveClientIp, resolveRequestHost } from '../guards/client-ip.js';
+import { appKeyFromPath } from './app-key-path.js';
+import { parseHandshakeTarget } from './handshake-target.js';
+import { decodePathSegment } from '../http/request-url.js';
+import { peerAddress, resolveClientIp, resolveRequestHost } from '../guards/client-ip.js';
 import type { GuardVerdict, HandshakeContext, HandshakeGuard } from '../guards/handshake-guard.js';
 import { CODES, type CodeEntry } from '../protocol/codes.js';
 import { connectionEstablishedFrame } from '../protocol/server-frames.js';
 
+type Refusal = Extract<GuardVerdict, { ok: false }>;
+
 /** How long a refused socket gets to read its close frame before it is dropped. */
 const REFUSED_SOCKET_GRACE_MS = 2000;
 const SUPPORTED_PROTOCOLS = new Set(['5', '6', '7']);
-// pusher-js may prefix the path (wsPath); the key is the last segment after /app/.
-const APP_PATH = /\/app\/([^/]+)\/?$/;
 
 export interface UpgradeOptions {
   hub: Hub;
   apps: AppRegistry;
-  wss: WebSocketServer;
+  wss: WebSocketServer<typeof ConnectionSocket>;
   guards: readonly HandshakeGuard[];
   isTrustedProxy: (address: string) => boolean;
   isAccepting: () => boolean;
-  /** Counts an accepted socket (per-IP cap); the returned function is called when it closes. */
-  trackConnection?: (ip: string) => () => void;
+  /** Counts an accepted socket (per-IP cap)... */
+  trackConnection?: (ip: string) => void;
+  /** ...and uncounts it when it closes (once per tracked socket). */
+  releaseConnection?: (ip: string) => void;
   /** Keep handshake headers for auth forwarding. */
   keepHeaders: boolean;
 }
@@ -66,9 +71,23 @@ function keptHeaders(req: IncomingMessage, fromTrustedProxy: boolean, host: stri
   return out;
 }
 
+/** Why a socket is refused after the upgrade, from the request alone; undefined when it may go on. */
+function requestFailure(key: string | undefined, app: App | undefined, pathname: string, protocol: string | undefined): Refusal | undefined {
+  if (key === undefined) return { ok: false, entry: CODES.pathNotFound, detail: `No app key in path ${pathname.slice(0, 100)}` };
+  if (!app) return { ok: false, entry: CODES.appNotFound, detail: 'Application does not exist' };
+  if (!app.enabled) return { ok: false, entry: CODES.appDisabled, detail: 'Application is disabled' };
+  if (protocol !== undefined && !SUPPORTED_PROTOCOLS.has(protocol)) {
+    return { ok: false, entry: CODES.unsupportedProtocol, detail: `Unsupported protocol version ${protocol.slice(0, 10)}; use 5 to 7` };
+  }
+  return undefined;
+}
+
 /** The one upgrade path: guards before the upgrade (HTTP answers), then after it (close codes). */
 export function createUpgradeHandler(options: UpgradeOptions) {
   const { hub, wss } = options;
+  const { config } = hub;
+  const beforeUpgrade = options.guards.filter((guard) => guard.stage === 'before-upgrade');
+  const afterUpgrade = options.guards.filter((guard) => guard.stage === 'after-upgrade');
 
   // Logged once by the rejection log observer (src/logging/rejection-log.ts).
   const reject = (entry: CodeEntry, detail: string, context: { app?: App | undefined; ip: string }) => {
@@ -78,43 +97,94 @@ export function createUpgradeHandler(options: UpgradeOptions) {
   const closeWith = (ws: WebSocket, entry: CodeEntry, detail: string) => {
     // A refused socket may still send garbage before it reads the close: without a listener ws's
     // 'error' would be thrown and take the process down.
-    ws.on('error', (err) => hub.logger.debug({ err: err.message }, 'refused socket error'));
+    ws.on('error', onRefusedSocketError);
     closeWithError(ws, entry, detail);
     // Refused sockets are not tracked; a peer that never answers the close must not hold a file
     // descriptor for ws's 30 s close timeout.
     setTimeout(() => ws.terminate(), REFUSED_SOCKET_GRACE_MS).unref();
   };
 
-  // One shared listener: a closure made per request would keep the whole handshake (request,
-  // headers, parsed URL) alive for as long as the socket lives, kilobytes per idle connection.
+  // Shared listeners: a closure made per request would keep the whole handshake (request,
+  // headers, parsed URL) alive for as long as the socket lives, kilobytes per idle connection;
+  // one per event per accepted socket would still cost each idle socket hundreds of bytes.
   const onSocketError = (err: Error) => hub.logger.debug({ err: err.message }, 'handshake socket error');
+  const onRefusedSocketError = (err: Error) => hub.logger.debug({ err: err.message }, 'refused socket error');
+
+  /** What every connection of this server shares (limits, clock, the slow-consumer answer). */
+  const env: ConnectionEnv = {
+    maxBufferedBytes: config.maxBufferedBytes,
+    clientEventRate: config.clientEventRate,
+    messageRate: config.messageRate,
+    messageBurst: config.messageBurst,
+    clock: hub.now,
+    onSlow: (slow) => {
+      hub.observers.emit('rejected', { entry: CODES.slowConsumer, detail: 'send buffer over --max-buffered-bytes', appId: slow.app.id, ip: slow.ip });
+      slow.closeNow(CODES.slowConsumer);
+    },
+  };
+
+  function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    const connection = (this as ConnectionSocket).connection!;
+    // Last line of defence: a bug in one handler must cost this message, not the process.
+    try {
+      handleMessage(hub, connection, data, isBinary);
+    } catch (err) {
+      hub.logger.error({ err, socketId: connection.socketId, appId: connection.app.id }, 'message handler failed');
+      connection.sendError(CODES.invalidMessage, 'Invalid message: the server could not process it');
+    }
+  }
+
+  function onPong(this: WebSocket): void {
+    const connection = (this as ConnectionSocket).connection!;
+    connection.lastActivity = hub.now();
+    connection.pingSentAt = 0;
+  }
+
+  function onError(this: WebSocket, err: Error & { code?: string }): void {
+    const connection = (this as ConnectionSocket).connection!;
+    if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      hub.observers.emit('rejected', { entry: CODES.messageTooLarge, detail: err.message, appId: connection.app.id, ip: connection.ip });
+    }
+    hub.logger.debug({ socketId: connection.socketId, code: err.code, err: err.message }, 'socket error');
+  }
+
+  function onClose(this: WebSocket, code: number): void {
+    const connection = (this as ConnectionSocket).connection!;
+    connection.closed = true;
+    options.releaseConnection?.(connection.ip);
+    hub.removeConnection(connection);
+    hub.observers.emit('connectionClosed', connection.app, code);
+    if (hub.observers.tracing) hub.observers.emit('trace', { kind: 'connection_closed', appId: connection.app.id, socketId: connection.socketId, ip: connection.ip, code });
+  }
 
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', onSocketError);
-    const ip = resolveClientIp(req, options.isTrustedProxy);
+    const peer = peerAddress(req);
+    const fromTrustedProxy = options.isTrustedProxy(peer);
+    const ip = resolveClientIp(req, options.isTrustedProxy, peer);
     if (!options.isAccepting()) {
       reject(CODES.httpUnavailable, 'Server is shutting down', { ip });
       rejectHttp(socket, CODES.httpUnavailable, 'Server is shutting down');
       return;
     }
-    const url = parseRequestUrl(req.url);
+    const url = parseHandshakeTarget(req.url);
     if (!url) {
       reject(CODES.httpBadRequest, 'Unparseable request target', { ip });
       rejectHttp(socket, CODES.httpBadRequest, 'Unparseable request target');
       return;
     }
-    const key = APP_PATH.exec(url.pathname)?.[1];
-    const decodedKey = key === undefined ? undefined : decodePathSegment(key);
+    const key = appKeyFromPath(url.pathname);
+    // Keys are plain ASCII: only one with an escape in it needs decoding.
+    const decodedKey = key === undefined || !key.includes('%') ? key : decodePathSegment(key);
     const app = decodedKey === undefined ? undefined : options.apps.findByKey(decodedKey);
     const context: HandshakeContext = {
       req, ip, app,
-      host: resolveRequestHost(req, options.isTrustedProxy),
+      host: resolveRequestHost(req, options.isTrustedProxy, peer),
       now: hub.now(),
       connectionCount: hub.connectionCount,
       appConnectionCount: app ? hub.state(app).connections.size : 0,
     };
-    for (const guard of options.guards) {
-      if (guard.stage !== 'before-upgrade') continue;
+    for (const guard of beforeUpgrade) {
       const verdict = guard.check(context);
       if (!verdict.ok) {
         reject(verdict.entry, verdict.detail, context);
@@ -124,104 +194,73 @@ export function createUpgradeHandler(options: UpgradeOptions) {
     }
 
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const failure = ((): GuardVerdict => {
-        if (key === undefined) return { ok: false, entry: CODES.pathNotFound, detail: `No app key in path ${url.pathname.slice(0, 100)}` };
-        if (!app) return { ok: false, entry: CODES.appNotFound, detail: 'Application does not exist' };
-        if (!app.enabled) return { ok: false, entry: CODES.appDisabled, detail: 'Application is disabled' };
-        const protocol = url.searchParams.get('protocol');
-        if (protocol !== null && !SUPPORTED_PROTOCOLS.has(protocol)) {
-          return { ok: false, entry: CODES.unsupportedProtocol, detail: `Unsupported protocol version ${protocol.slice(0, 10)}; use 5 to 7` };
-        }
-        // Counts may have moved while the upgrade completed.
-        context.connectionCount = hub.connectionCount;
-        context.appConnectionCount = hub.state(app).connections.size;
-        for (const guard of options.guards) {
-          if (guard.stage !== 'after-upgrade') continue;
-          const verdict = guard.check(context);
-          if (!verdict.ok) return verdict;
-        }
-        return { ok: true };
-      })();
-      if (!failure.ok) {
+      const failure = requestFailure(key, app, url.pathname, url.protocol) ?? afterUpgradeFailure(context);
+      if (failure) {
         reject(failure.entry, failure.detail, context);
         closeWith(ws, failure.entry, failure.detail);
         return;
       }
-      const headers = options.keepHeaders ? keptHeaders(req, isFromTrustedProxy(req, options.isTrustedProxy), context.host) : {};
-      admit(ws, app!, context, () => accept(ws, app!, socket as Socket, ip, headers));
+      const headers = options.keepHeaders ? keptHeaders(req, fromTrustedProxy, context.host) : NO_HEADERS;
+      admit(ws, app!, context, socket as Socket, headers);
     });
   };
 
-  /** The app quota across the cluster (4004); one node alone was checked by the guard above. */
-  function admit(ws: WebSocket, app: App, context: HandshakeContext, accepted: () => void): void {
-    const admission = hub.admit(app);
-    if (!hub.cluster.shared) {
-      accepted();
-      return;
+  /** The after-upgrade guards, on counts read again: they may have moved while the upgrade completed. */
+  function afterUpgradeFailure(context: HandshakeContext): Refusal | undefined {
+    context.connectionCount = hub.connectionCount;
+    context.appConnectionCount = hub.state(context.app!).connections.size;
+    for (const guard of afterUpgrade) {
+      const verdict = guard.check(context);
+      if (!verdict.ok) return verdict;
     }
-    admission.then((ok) => {
-      if (ws.readyState !== ws.OPEN) {
-        if (ok) hub.cluster.closeConnection(app.id);
-      } else if (ok) {
-        accepted();
-      } else {
-        const detail = `App ${app.id} has ${app.maxConnections} connections across the cluster`;
-        reject(CODES.appOverQuota, detail, context);
-        closeWith(ws, CODES.appOverQuota, detail);
-      }
-    }, (err: unknown) => hub.logger.error({ err }, 'admission failed'));
+    return undefined;
   }
 
-  function accept(ws: WebSocket, app: App, socket: Socket, ip: string, headers: HandshakeHeaders): void {
+  /**
+   * The app quota across the cluster (4004); one node alone was checked by the guard above. A
+   * state that answers at once (local) is answered at once: no promise per handshake.
+   */
+  function admit(ws: ConnectionSocket, app: App, context: HandshakeContext, socket: Socket, headers: HandshakeHeaders): void {
+    const admission = hub.admit(app);
+    if (!hub.cluster.shared) {
+      accept(ws, app, socket, context.ip, headers);
+      return;
+    }
+    if (typeof admission === 'boolean') {
+      admitted(ws, app, context, socket, headers, admission);
+      return;
+    }
+    admission.then(
+      (ok) => admitted(ws, app, context, socket, headers, ok),
+      (err: unknown) => hub.logger.error({ err }, 'admission failed'),
+    );
+  }
+
+  function admitted(ws: ConnectionSocket, app: App, context: HandshakeContext, socket: Socket, headers: HandshakeHeaders, ok: boolean): void {
+    if (ws.readyState !== ws.OPEN) {
+      if (ok) hub.cluster.closeConnection(app.id);
+    } else if (ok) {
+      accept(ws, app, socket, context.ip, headers);
+    } else {
+      const detail = `App ${app.id} has ${app.maxConnections} connections across the cluster`;
+      reject(CODES.appOverQuota, detail, context);
+      closeWith(ws, CODES.appOverQuota, detail);
+    }
+  }
+
+  function accept(ws: ConnectionSocket, app: App, socket: Socket, ip: string, headers: HandshakeHeaders): void {
     let socketId = createSocketId();
     while (hub.hasSocketId(socketId)) socketId = createSocketId();
-    const { config } = hub;
-    const connection = new Connection({
-      ws, socket, socketId, app, ip,
-      headers,
-      limits: {
-        maxBufferedBytes: config.maxBufferedBytes,
-        clientEventRate: config.clientEventRate,
-        messageRate: config.messageRate,
-        messageBurst: config.messageBurst,
-      },
-      now: hub.now(),
-      clock: hub.now,
-      onSlow: (slow) => {
-        hub.observers.emit('rejected', { entry: CODES.slowConsumer, detail: 'send buffer over --max-buffered-bytes', appId: app.id, ip });
-        slow.closeNow(CODES.slowConsumer);
-      },
-    });
+    const connection = new Connection({ ws, socket, socketId, app, ip, headers, env, now: hub.now() });
+    ws.connection = connection;
     hub.addConnection(connection);
-    const untrack = options.trackConnection?.(ip);
+    options.trackConnection?.(ip);
     hub.observers.emit('connectionOpened', app);
     if (hub.observers.tracing) hub.observers.emit('trace', { kind: 'connection_opened', appId: app.id, socketId, ip });
-    ws.on('message', (data, isBinary) => {
-      // Last line of defence: a bug in one handler must cost this message, not the process.
-      try {
-        handleMessage(hub, connection, data, isBinary);
-      } catch (err) {
-        hub.logger.error({ err, socketId, appId: app.id }, 'message handler failed');
-        connection.sendError(CODES.invalidMessage, 'Invalid message: the server could not process it');
-      }
-    });
-    ws.on('pong', () => {
-      connection.lastActivity = hub.now();
-      connection.pingSentAt = 0;
-    });
-    ws.on('error', (err: Error & { code?: string }) => {
-      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-        hub.observers.emit('rejected', { entry: CODES.messageTooLarge, detail: err.message, appId: app.id, ip });
-      }
-      hub.logger.debug({ socketId, code: err.code, err: err.message }, 'socket error');
-    });
-    ws.on('close', (code) => {
-      connection.closed = true;
-      untrack?.();
-      hub.removeConnection(connection);
-      hub.observers.emit('connectionClosed', app, code);
-      if (hub.observers.tracing) hub.observers.emit('trace', { kind: 'connection_closed', appId: app.id, socketId, ip, code });
-    });
+    ws.on('message', onMessage);
+    ws.on('pong', onPong);
+    ws.on('error', onError);
+    ws.on('close', onClose);
     connection.send(connectionEstablishedFrame(socketId, config.activityTimeout));
   }
 }

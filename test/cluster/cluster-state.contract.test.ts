@@ -56,6 +56,21 @@ describe.each(factories)('ClusterState contract: %s', (_name, make, available) =
     expect(await state.leave('app', 'news', '1.1')).toMatchObject({ left: false, vacated: false });
   });
 
+  it.skipIf(!available)('tells sockets apart while a channel has one of them and after it had several', async () => {
+    // The local state holds a lone socket without a Map and makes one for a second.
+    const state = await make();
+    await state.join('app', 'news', '1.1', undefined, 100);
+    expect(await state.leave('app', 'news', '9.9')).toMatchObject({ left: false, subscriptionCount: 1 });
+    expect(await state.join('app', 'news', '1.2', undefined, 100)).toMatchObject({ occupied: false, subscriptionCount: 2 });
+    expect(await state.leave('app', 'news', '1.1')).toMatchObject({ left: true, vacated: false, subscriptionCount: 1 });
+    expect(await state.leave('app', 'news', '1.1')).toMatchObject({ left: false, subscriptionCount: 1 });
+    expect(await state.join('app', 'news', '1.3', undefined, 100)).toMatchObject({ occupied: false, subscriptionCount: 2 });
+    expect(await state.leave('app', 'news', '1.2')).toMatchObject({ left: true, vacated: false, subscriptionCount: 1 });
+    expect(await state.leave('app', 'news', '1.3')).toMatchObject({ left: true, vacated: true, subscriptionCount: 0 });
+    expect(await state.join('app', 'presence-solo', '2.1', { userId: 'u1', info: {} }, 100)).toMatchObject({ occupied: true, memberAdded: true });
+    expect(await state.leave('app', 'presence-solo', '2.1')).toMatchObject({ left: true, vacated: true, memberRemoved: 'u1' });
+  });
+
   it.skipIf(!available)('counts one presence member per user across sockets, with the latest user_info', async () => {
     const state = await make();
     const first = await state.join('app', 'presence-room', '1.1', { userId: 'u1', info: { name: 'A' } }, 100);

@@ -250,6 +250,35 @@ describe('auth forwarding to Laravel', () => {
     laravel.releaseHeld();
   });
 
+  it('counts a channel waiting on Laravel as subscribed, and an unsubscribe meanwhile cancels it', async () => {
+    // The pending set is made on a socket's first forwarded auth: it must still answer 4306 and
+    // --max-channels-per-connection, and forget the channel on unsubscribe.
+    const { laravel, server } = await setup({ maxChannelsPerConnection: 2 });
+    const { observers } = server.sidecar.hub;
+    const answered = new Promise<void>((resolve) => observers.add({ trace: (event) => event.kind === 'auth_forward' && resolve() }));
+    observers.tracing = true;
+    laravel.hold = true;
+    const client = await subscribeRaw(server, 'private-orders.1', ALICE);
+    await laravel.waitForRequests(1);
+    client.subscribe('private-orders.1', '');
+    expect(((await client.nextEvent('pusher:error')).data as { code: number }).code).toBe(4306);
+    client.subscribe('news');
+    await client.nextEvent('pusher_internal:subscription_succeeded', 'news');
+    client.subscribe('more-news');
+    await client.next((f) => f.event === 'pusher:error' && (f.data as { code: number }).code === 4311);
+
+    client.send({ event: 'pusher:unsubscribe', data: { channel: 'private-orders.1' } });
+    laravel.releaseHeld();
+    // Laravel's answer is read, then dropped: the socket is left with its one channel.
+    await answered;
+    client.subscribe('even-more-news');
+    await client.nextEvent('pusher_internal:subscription_succeeded', 'even-more-news');
+    client.send({ event: 'pusher:ping', data: {} });
+    await client.nextEvent('pusher:pong');
+    expect(client.frames.filter((f) => f.channel === 'private-orders.1').map((f) => f.event)).toEqual([]);
+    expect(server.sidecar.hub.state(server.app).channels.has('private-orders.1')).toBe(false);
+  });
+
   it('never writes a cookie, token or secret to the logs', async () => {
     const { laravel, server } = await setup();
     const alice = await subscribeRaw(server, 'private-orders.1', `${ALICE}; remember_web=r3m3mb3r`);

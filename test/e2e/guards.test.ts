@@ -274,4 +274,35 @@ describe('slow consumer', () => {
     (client.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     await expect(client.closed).resolves.toMatchObject({ code: 4101 });
   });
+
+  it('clears the write-wait mark when the buffer drains, and marks each later fill afresh', async () => {
+    // The drain listener is added when a write fills the buffer, not at connect: this proves the
+    // mark still clears, and clears again on the next fill.
+    const clock = createFakeClock();
+    const server = await startGuarded({ writeWait: 600, maxBufferedBytes: 256 * 1024 * 1024 }, { now: clock.now });
+    const client = rawClient(server.port, server.app.key);
+    const socketId = await client.socketId();
+    client.subscribe('news');
+    await client.nextEvent('pusher_internal:subscription_succeeded', 'news');
+    const clientSocket = (client.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    const connection = connectionOf(server, socketId)!;
+    const api = server.api();
+    const data = 'x'.repeat(9000);
+
+    for (const advance of [0, 5000]) {
+      clock.advance(advance);
+      clientSocket.pause();
+      for (let batches = 0; connection.blockedSince === 0; batches++) {
+        expect(batches).toBeLessThan(5000);
+        await api.triggerBatch(Array.from({ length: 10 }, () => ({ channel: 'news', name: 'tick', data })));
+      }
+      expect(connection.blockedSince).toBe(clock.now());
+      const drained = new Promise((resolve) => connection.socket.once('drain', resolve));
+      clientSocket.resume();
+      await drained;
+      expect(connection.blockedSince).toBe(0);
+    }
+    expect(connection.closed).toBe(false);
+    expect(server.rejections).toEqual([]);
+  });
 });
