@@ -214,6 +214,16 @@ try {
   if (wanted.includes('handshake')) await both('handshake', `Handshakes: ${cfg.handshake.total} connect + subscribe`, (k) => scenarios.handshakes(env, k, cfg.handshake));
   if (wanted.includes('publish')) {
     await both('publish', `HTTP publish: ${cfg.publish.concurrency} concurrent, ${cfg.publish.durationMs / 1000} s`, (k) => scenarios.httpPublish(env, k, cfg.publish));
+    if (kinds.includes('sidecar') && kinds.includes('baseline')) {
+      console.log(`\nHTTP publish, both servers at once: ${cfg.publishPaired.rate} req/s each, ${cfg.publishPaired.windows} windows of ${cfg.publishPaired.windowMs / 1000} s`);
+      try {
+        results['publish-paired'] = await scenarios.publishPaired(env, cfg.publishPaired);
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        results['publish-paired'] = { sidecar: { error }, baseline: { error } };
+        console.log(`    ERROR: ${error}`);
+      }
+    }
     // The baseline has no batch route: batch_events is compared with the sidecar's own single-event events/s.
     if (kinds.includes('sidecar')) {
       await both('publish-batch', `HTTP batch_events: ${cfg.publishBatch.batch} events per request, ${cfg.publishBatch.concurrency} concurrent, ${cfg.publishBatch.durationMs / 1000} s`, (k) => scenarios.httpPublish(env, k, cfg.publishBatch), ['sidecar']);

@@ -56,6 +56,7 @@ export function buildRows(results) {
   add('HTTP publish req/s (32 keep-alive conns; baseline skips signature)', 'publish', (r) => r.perSecond, (r) => `${int(r.perSecond)}${r.non2xx || r.errors ? ` (${int((r.non2xx ?? 0) + (r.errors ?? 0))} failed)` : ''}`, { op: '>=', value: 0.8 });
   add('HTTP publish latency p50 / p99 ms (ratio on p99)', 'publish', (r) => r.latencyMs.p99, (r) => `${fmt(r.latencyMs.p50)} / ${fmt(r.latencyMs.p99)}`, { op: '<=', value: 1.5 });
   add('HTTP publish: server CPU-µs per request (noise-robust cross-check)', 'publish', (r) => r.serverCpuUsPerRequest, (r) => fmt(r.serverCpuUsPerRequest, 1), { op: '<=', value: 1.3 });
+  add('HTTP publish: server CPU-µs per request, both servers at once at the same fixed rate (paired)', 'publish-paired', (r) => r.serverCpuUsPerRequest, (r) => `${fmt(r.serverCpuUsPerRequest, 1)} @${int(r.rate)}/s${r.failed ? ` (${int(r.failed)} failed)` : ''}`, { op: '<=', value: 1.3 });
   batchRow(rows, results);
   add('Presence join, 1000 members: total ms', 'presence', (r) => r.totalMs, (r) => `${int(r.totalMs)}${r.complete ? '' : ' (INCOMPLETE)'}`);
   add('Presence join: server CPU ms (member_added delivered)', 'presence', (r) => r.serverCpuMs, (r) => `${int(r.serverCpuMs)} (${int(r.memberAddedReceived)})`);
@@ -103,7 +104,8 @@ export function publishGuard(rows) {
   const pick = (prefix) => rows.find((r) => r.label.startsWith(prefix));
   const parts = [
     ['req/s', pick('HTTP publish req/s')],
-    ['CPU/request', pick('HTTP publish: server CPU-µs')],
+    ['CPU/request', pick('HTTP publish: server CPU-µs per request (noise')],
+    ['CPU/request paired', pick('HTTP publish: server CPU-µs per request, both')],
     ['p99', pick('HTTP publish latency')],
     ['batch events/s', pick('HTTP batch_events')],
   ].filter(([, r]) => r && r.ratio !== null);

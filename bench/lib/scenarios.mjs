@@ -34,6 +34,7 @@ export function plan({ quick, maxIdleConnections }) {
     idle: { steps: [...new Set(idleSteps)] },
     handshake: { total: quick ? 5000 : 10_000, concurrency: 128, attempts: quick ? 1 : 3 },
     publish: { concurrency: 32, warmupMs: 1000, durationMs: quick ? 4000 : 10_000, attempts: quick ? 1 : 2 },
+    publishPaired: { rate: 2500, connections: 16, warmupMs: 2000, windowMs: 2000, windows: quick ? 3 : 8 },
     publishBatch: { concurrency: 32, warmupMs: 1000, durationMs: quick ? 3000 : 10_000, attempts: quick ? 1 : 2, batch: 10 },
     presence: { members: 1000, attempts: quick ? 1 : 3 },
     console: {
@@ -294,6 +295,27 @@ export async function httpPublish(env, kind, cfg) {
       ),
     ),
   );
+}
+
+/**
+ * Both servers started side by side on the server CPU and sent the same fixed rate of signed
+ * publishes at once: CPU per request read over the same windows, so noise on the box hits both.
+ */
+export async function publishPaired(env, cfg) {
+  const servers = [];
+  try {
+    for (const kind of ['sidecar', 'baseline']) {
+      servers.push(await startServer(kind, { cpu: env.serverCore, nice: env.nice, logDir: env.logDir, label: `${kind}-publish-paired`, cpuProfDir: env.profileDir, sidecarRoot: env.sidecarRoot }));
+    }
+    const capMs = cfg.warmupMs + cfg.windowMs * cfg.windows + 60_000;
+    return await runLoad(
+      'publish-paired.mjs',
+      { ...loadParams(env, servers[0], capMs), ...cfg, targets: servers.map((s) => ({ kind: s.kind, port: s.port, pid: s.pid })) },
+      { cpu: env.loadCore, nice: env.nice, onLog: (t) => env.log(`    ${t}`) },
+    );
+  } finally {
+    for (const server of servers) await server.stop();
+  }
 }
 
 async function wrkPublish(env, server, cfg) {
