@@ -38,6 +38,18 @@ export function decodePathSegment(segment: string): string | undefined {
   }
 }
 
+/**
+ * Path and query of an origin-form target that the WHATWG parser would leave as it is (no `//`
+ * start, no dot segment, no fragment): what every real client sends, split without a URL object.
+ * Undefined for anything else, which then goes through `parseRequestUrl`.
+ */
+export function splitPlainTarget(raw: string): { path: string; query: string | undefined } | undefined {
+  const q = raw.indexOf('?');
+  const path = q === -1 ? raw : raw.slice(0, q);
+  if (!path.startsWith('/') || path.startsWith('//') || path.includes('/.') || raw.includes('#')) return undefined;
+  return { path, query: q === -1 ? undefined : raw.slice(q + 1) };
+}
+
 export interface ApiTarget {
   /** Still percent-encoded. */
   pathname: string;
@@ -60,15 +72,14 @@ export interface ApiTarget {
  */
 export function parseApiTarget(target: string | undefined): ApiTarget | undefined {
   const raw = target ?? '/';
-  const q = raw.indexOf('?');
-  const path = q === -1 ? raw : raw.slice(0, q);
-  if (!path.startsWith('/') || path.startsWith('//') || path.includes('/.') || raw.includes('#')) {
+  const plain = splitPlainTarget(raw);
+  if (!plain) {
     const url = parseRequestUrl(raw);
     return url ? { pathname: url.pathname, params: firstValues(url.searchParams), signedQuery: undefined } : undefined;
   }
+  const { path, query } = plain;
   const params = new Map<string, string>();
-  if (q === -1) return { pathname: path, params, signedQuery: '' };
-  const query = raw.slice(q + 1);
+  if (query === undefined) return { pathname: path, params, signedQuery: '' };
   if (query.includes('%') || query.includes('+')) return { pathname: path, params: firstValues(new URLSearchParams(query)), signedQuery: undefined };
   let canonical = true;
   let previous = '';

@@ -1,4 +1,4 @@
-import { parseRequestUrl } from '../http/request-url.js';
+import { parseRequestUrl, splitPlainTarget } from '../http/request-url.js';
 
 /** What the upgrade path reads of the request target: the path, and the `protocol` parameter. */
 export interface HandshakeTarget {
@@ -16,14 +16,13 @@ export interface HandshakeTarget {
  */
 export function parseHandshakeTarget(target: string | undefined): HandshakeTarget | undefined {
   const raw = target ?? '/';
-  const q = raw.indexOf('?');
-  const path = q === -1 ? raw : raw.slice(0, q);
-  if (!path.startsWith('/') || path.startsWith('//') || path.includes('/.') || raw.includes('#')) {
+  const plain = splitPlainTarget(raw);
+  if (!plain) {
     const url = parseRequestUrl(raw);
     return url ? { pathname: url.pathname, protocol: url.searchParams.get('protocol') ?? undefined } : undefined;
   }
-  if (q === -1) return { pathname: path, protocol: undefined };
-  const query = raw.slice(q + 1);
+  const { path, query } = plain;
+  if (query === undefined) return { pathname: path, protocol: undefined };
   if (query.includes('%') || query.includes('+')) return { pathname: path, protocol: new URLSearchParams(query).get('protocol') ?? undefined };
   return { pathname: path, protocol: firstValue(query, 'protocol') };
 }
