@@ -79,11 +79,6 @@ export function peerAddress(req: IncomingMessage): string {
   return normalize(req.socket.remoteAddress ?? '');
 }
 
-/** Whether the handshake came through a trusted proxy, so its X-Forwarded-* headers count. */
-export function isFromTrustedProxy(req: IncomingMessage, isTrusted: (address: string) => boolean): boolean {
-  return isTrusted(normalize(req.socket.remoteAddress ?? ''));
-}
-
 /** Host the browser asked for: X-Forwarded-Host from a trusted proxy, else Host. */
 export function resolveRequestHost(req: IncomingMessage, isTrusted: (address: string) => boolean, peer = peerAddress(req)): string | undefined {
   const forwarded = isTrusted(peer) ? header(req, 'x-forwarded-host')?.split(',')[0]?.trim() : undefined;

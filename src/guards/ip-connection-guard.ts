@@ -3,11 +3,6 @@ import { ALLOW, type HandshakeGuard } from './handshake-guard.js';
 import { rateLimitKey } from './client-ip.js';
 
 export interface IpConnectionGuard extends HandshakeGuard {
-  /**
-   * Counts an accepted connection against its client; call the returned function once when it
-   * closes. Calling it twice is harmless.
-   */
-  track(ip: string): () => void;
   /** Counts an accepted connection against its client; `release(ip)` exactly once when it closes. */
   add(ip: string): void;
   release(ip: string): void;
@@ -50,14 +45,5 @@ export function createIpConnectionGuard(maxPerIp: number): IpConnectionGuard {
     },
     add,
     release,
-    track(ip) {
-      add(ip);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        release(ip);
-      };
-    },
   };
 }

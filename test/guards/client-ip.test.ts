@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { createProxyMatcher, isFromTrustedProxy, rateLimitKey, resolveClientIp, resolveRequestHost } from '../../src/guards/client-ip.js';
+import { createProxyMatcher, peerAddress, rateLimitKey, resolveClientIp, resolveRequestHost } from '../../src/guards/client-ip.js';
 
 function request(remoteAddress: string, headers: Record<string, string> = {}): IncomingMessage {
   return { socket: { remoteAddress }, headers } as unknown as IncomingMessage;
@@ -59,7 +59,8 @@ describe('resolveRequestHost', () => {
   it('believes X-Forwarded-Host only from a trusted proxy', () => {
     expect(resolveRequestHost(request('127.0.0.1', { host: '127.0.0.1:6001', 'x-forwarded-host': 'App.test' }), trusted)).toBe('app.test');
     expect(resolveRequestHost(request('203.0.113.5', { host: 'app.test', 'x-forwarded-host': 'evil.test' }), trusted)).toBe('app.test');
-    expect(isFromTrustedProxy(request('203.0.113.5'), trusted)).toBe(false);
+    expect(trusted(peerAddress(request('203.0.113.5')))).toBe(false);
+    expect(trusted(peerAddress(request('::ffff:127.0.0.1')))).toBe(true);
   });
 });
 
