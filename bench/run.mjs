@@ -26,6 +26,7 @@ import * as scenarios from './lib/scenarios.mjs';
 import { clusterPlan, clusterScenario, renderCluster } from './lib/cluster.mjs';
 import { buildRows, renderTable, runLogRow, appendRunLog, publishGuard } from './lib/report.mjs';
 import { summarizeProfile, printProfile } from './lib/profile-summary.mjs';
+import { median } from './lib/median.mjs';
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -175,10 +176,6 @@ function poolFanout(list) {
   if (ok.length === 0) return list[0];
   const clean = ok.filter((r) => r.cleanWindows > 0);
   const use = clean.length ? clean : ok;
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  };
   return {
     ...use[0],
     cpuUsPerDelivery: +median(use.map((r) => r.cpuUsPerDelivery)).toFixed(3),

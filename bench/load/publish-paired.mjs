@@ -7,6 +7,7 @@ import { openHttp, buildPost } from '../lib/http-raw.mjs';
 import { signApiQuery } from '../lib/sign.mjs';
 import { cpuMicros } from '../lib/proc.mjs';
 import { publishRequest } from '../lib/publish-request.mjs';
+import { median } from '../lib/median.mjs';
 import { main, params, sleep } from './common.mjs';
 
 const {
@@ -21,11 +22,6 @@ const {
   windows = 8,
   channel = 'bench-empty',
 } = params;
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 main(async () => {
   const { path, body } = publishRequest({ appId, channel });
